@@ -1,0 +1,268 @@
+//! Opening and saving: the native file dialog (rfd, on a worker thread so the UI never blocks),
+//! an in-app path dialog for machines without one, drag-and-drop and the recent-files list.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+
+use super::Notice;
+
+/// File name of the built-in sample.
+pub const SAMPLE_NAME: &str = "aleppo-2016-09.geojson";
+/// Storage key of the recent-files list.
+pub const RECENT_KEY: &str = "sitview.recent";
+const MAX_RECENT: usize = 10;
+
+/// What the file machinery asks the app to do.
+pub enum Action {
+    Open(PathBuf),
+    SaveTo(PathBuf),
+    OpenSample,
+    Notice(Notice),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DialogKind {
+    Open,
+    Save,
+}
+
+/// The in-app path dialog.
+struct PathDialog {
+    kind: DialogKind,
+    text: String,
+    reason: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Files {
+    pub recent: Vec<PathBuf>,
+    pending: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
+    path_dialog: Option<PathDialog>,
+    actions: Vec<Action>,
+}
+
+/// Whether rfd can show a native dialog here: it needs an xdg desktop portal (reached over the
+/// D-Bus session bus) or `zenity`; without either it returns `None` at once.
+pub fn native_dialog_available() -> bool {
+    if cfg!(not(target_os = "linux")) {
+        return true;
+    }
+    let has_zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file()));
+    has_zenity || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+}
+
+impl Files {
+    /// Remembers `path` at the top of the recent list.
+    pub fn remember(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    pub fn take_actions(&mut self) -> Vec<Action> {
+        std::mem::take(&mut self.actions)
+    }
+
+    pub fn open_dialog(&mut self, ctx: &egui::Context) {
+        self.start_dialog(ctx, DialogKind::Open);
+    }
+
+    pub fn save_as(&mut self, ctx: &egui::Context) {
+        self.start_dialog(ctx, DialogKind::Save);
+    }
+
+    /// Shows the in-app path dialog.
+    pub fn open_path_dialog(&mut self) {
+        self.path_dialog = Some(PathDialog {
+            kind: DialogKind::Open,
+            text: String::new(),
+            reason: None,
+        });
+    }
+
+    fn start_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
+        if self.pending.is_some() {
+            return;
+        }
+        if !native_dialog_available() {
+            self.path_dialog = Some(PathDialog {
+                kind,
+                text: String::new(),
+                reason: Some(
+                    "No system file dialog is available here (no desktop portal or zenity): \
+                     type the path instead."
+                        .into(),
+                ),
+            });
+            return;
+        }
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let start_dir = self
+            .recent
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf);
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .add_filter("Incident files (GeoJSON)", &["geojson", "json"])
+                .add_filter("All files", &["*"]);
+            if let Some(dir) = start_dir {
+                dialog = dialog.set_directory(dir);
+            }
+            let picked = match kind {
+                DialogKind::Open => dialog.set_title("Open incident file").pick_file(),
+                DialogKind::Save => dialog
+                    .set_title("Save incidents as GeoJSON")
+                    .set_file_name("incidents.geojson")
+                    .save_file(),
+            };
+            let _ = tx.send(picked);
+            ctx.request_repaint();
+        });
+        self.pending = Some((kind, rx));
+    }
+
+    /// Collects a finished dialog and dropped files.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        if let Some((kind, rx)) = &self.pending {
+            match rx.try_recv() {
+                Ok(Some(path)) => {
+                    self.actions.push(match kind {
+                        DialogKind::Open => Action::Open(path),
+                        DialogKind::Save => Action::SaveTo(with_extension(path)),
+                    });
+                    self.pending = None;
+                }
+                Ok(None) => self.pending = None,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.pending = None;
+                    self.actions.push(Action::Notice(Notice {
+                        text: "The file dialog failed; use File → Open path… instead".into(),
+                        error: true,
+                    }));
+                }
+            }
+        }
+        let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        for path in dropped {
+            self.actions.push(Action::Open(path));
+        }
+    }
+
+    /// The File menu's open/save entries and the recent list.
+    pub fn menu_ui(&mut self, ui: &mut egui::Ui, save_label: &str) -> bool {
+        let mut save = false;
+        if ui.button("Open…  (Ctrl+O)").clicked() {
+            self.open_dialog(ui.ctx());
+        }
+        if ui.button("Open path…").clicked() {
+            self.open_path_dialog();
+        }
+        ui.menu_button("Open recent", |ui| {
+            if self.recent.is_empty() {
+                ui.weak("No recent files");
+            }
+            let mut open = None;
+            for p in &self.recent {
+                if ui.button(p.display().to_string()).clicked() {
+                    open = Some(p.clone());
+                }
+            }
+            if !self.recent.is_empty() && ui.button("Clear list").clicked() {
+                self.recent.clear();
+            }
+            if let Some(p) = open {
+                self.actions.push(Action::Open(p));
+            }
+        });
+        if ui.button("Open built-in sample").clicked() {
+            self.actions.push(Action::OpenSample);
+        }
+        ui.separator();
+        if ui.button(save_label).clicked() {
+            save = true;
+        }
+        if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
+            self.save_as(ui.ctx());
+        }
+        save
+    }
+
+    /// The in-app path dialog, when open.
+    pub fn windows_ui(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.path_dialog else {
+            return;
+        };
+        let mut open = true;
+        let mut done: Option<PathBuf> = None;
+        let title = match dialog.kind {
+            DialogKind::Open => "Open file",
+            DialogKind::Save => "Save as",
+        };
+        egui::Window::new(title)
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                if let Some(r) = &dialog.reason {
+                    ui.label(r);
+                }
+                ui.horizontal(|ui| {
+                    ui.label("Path:");
+                    let edit = ui.add(
+                        egui::TextEdit::singleline(&mut dialog.text)
+                            .desired_width(330.0)
+                            .hint_text("/path/to/incidents.geojson"),
+                    );
+                    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let verb = if dialog.kind == DialogKind::Open {
+                        "Open"
+                    } else {
+                        "Save"
+                    };
+                    if (ui.button(verb).clicked() || enter) && !dialog.text.trim().is_empty() {
+                        done = Some(PathBuf::from(dialog.text.trim()));
+                    }
+                });
+                if dialog.kind == DialogKind::Open && !self.recent.is_empty() {
+                    ui.separator();
+                    ui.label("Recent files:");
+                    for p in &self.recent {
+                        if ui.link(p.display().to_string()).clicked() {
+                            done = Some(p.clone());
+                        }
+                    }
+                }
+            });
+        if let Some(path) = done {
+            let kind = dialog.kind;
+            self.path_dialog = None;
+            self.actions.push(match kind {
+                DialogKind::Open => Action::Open(path),
+                DialogKind::Save => Action::SaveTo(with_extension(path)),
+            });
+        } else if !open {
+            self.path_dialog = None;
+        }
+    }
+}
+
+/// Adds `.geojson` to a save path without an extension.
+fn with_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_none() {
+        path.with_extension("geojson")
+    } else {
+        path
+    }
+}

@@ -1,0 +1,683 @@
+//! The eframe application: state, menus, shortcuts and the layout of the panels. It owns no
+//! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
+
+mod files;
+mod panels;
+mod timebar;
+
+use std::path::PathBuf;
+
+use egui::{Color32, Key, KeyboardShortcut, Modifiers};
+use walkers::{Map, MapMemory, lon_lat};
+
+use crate::formats::{self, Loaded, Warning};
+use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
+use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer};
+use crate::map::{ScreenTransform, category_colours};
+use crate::model::{Dataset, Day};
+use crate::timeline::{DayIndex, WindowMode};
+
+pub use files::SAMPLE_NAME;
+
+/// The built-in sample, embedded in the binary.
+pub const SAMPLE_GEOJSON: &[u8] = include_bytes!("../../assets/samples/aleppo-2016-09.geojson");
+
+/// How the app starts: which file, day, mode and selection (the command line's options).
+#[derive(Clone, Debug, Default)]
+pub struct StartOptions {
+    pub file: Option<PathBuf>,
+    pub date: Option<Day>,
+    pub mode: Option<WindowMode>,
+    pub select: Option<String>,
+}
+
+/// Where the dataset came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Sample,
+    File(PathBuf),
+}
+
+/// A short message shown above the map.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The open document: data plus what the UI derives from it.
+pub struct Document {
+    pub dataset: Dataset,
+    pub origin: Origin,
+    pub dirty: bool,
+    pub warnings: Vec<Warning>,
+    pub records: usize,
+    pub index: DayIndex,
+    pub colours: Vec<(String, Color32)>,
+}
+
+impl Document {
+    pub fn new(loaded: Loaded, origin: Origin) -> Document {
+        let index = DayIndex::new(&loaded.dataset);
+        let colours = category_colours(&loaded.dataset.categories());
+        Document {
+            dataset: loaded.dataset,
+            origin,
+            dirty: false,
+            warnings: loaded.warnings,
+            records: loaded.records,
+            index,
+            colours,
+        }
+    }
+
+    pub fn sample() -> Document {
+        let loaded = formats::read_bytes(SAMPLE_GEOJSON, Some(SAMPLE_NAME))
+            .expect("the built-in sample is valid (tested)");
+        Document::new(loaded, Origin::Sample)
+    }
+
+    pub fn colour_of(&self, category: &str) -> Color32 {
+        self.colours
+            .iter()
+            .find(|(c, _)| c == category)
+            .map_or(Color32::GRAY, |(_, col)| *col)
+    }
+
+    pub fn display_name(&self) -> String {
+        match &self.origin {
+            Origin::Sample => format!("{SAMPLE_NAME} (built-in sample)"),
+            Origin::File(p) => p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+        }
+    }
+}
+
+/// The Situation Viewer application.
+pub struct SitviewApp {
+    pub doc: Document,
+    /// The day the slider is on.
+    pub current: Day,
+    pub mode: WindowMode,
+    /// N for the "last N days" mode, remembered while another mode is on.
+    pub last_n: u32,
+    pub playing: bool,
+    /// Playback speed in days per second.
+    pub speed: f32,
+    play_clock: f64,
+    /// Selected incident (index into the dataset).
+    pub selected: Option<usize>,
+    pub map_memory: MapMemory,
+    /// Incidents in the current window, sorted for the list.
+    visible: Vec<usize>,
+    markers: Vec<MarkerItem>,
+    visible_key: Option<(Day, WindowMode, usize)>,
+    events: MapEvents,
+    fit_pending: bool,
+    last_map_rect: Option<egui::Rect>,
+    pub show_rings: bool,
+    pub show_labels: bool,
+    style: BasemapStyle,
+    files: files::Files,
+    pub notice: Option<Notice>,
+    show_warnings: bool,
+    show_about: bool,
+    title: String,
+    generation: usize,
+}
+
+impl SitviewApp {
+    /// Creates the app; `cc` gives access to persisted settings and the egui context.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: StartOptions) -> SitviewApp {
+        crate::text::install_fonts(&cc.egui_ctx);
+        cc.egui_ctx.set_visuals(egui::Visuals::light());
+        let recent = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Vec<PathBuf>>(s, files::RECENT_KEY))
+            .unwrap_or_default();
+        let mut app = SitviewApp::with_document(Document::sample());
+        app.files.recent = recent;
+        if let Some(path) = &options.file {
+            app.open_path(path.clone());
+        }
+        if let Some(mode) = options.mode {
+            app.set_mode(mode);
+        }
+        if let Some(d) = options.date {
+            app.current = d;
+        }
+        if let Some(id) = &options.select {
+            match app.doc.dataset.find(id) {
+                Some(i) => {
+                    app.select(i, true);
+                    let _ = app.map_memory.set_zoom(10.0);
+                }
+                None => {
+                    app.notice = Some(Notice {
+                        text: format!("No incident with id {id:?} in this file"),
+                        error: true,
+                    })
+                }
+            }
+        }
+        app
+    }
+
+    fn with_document(doc: Document) -> SitviewApp {
+        let current = doc.index.range().map_or(Day(0), |(a, _)| a);
+        SitviewApp {
+            doc,
+            current,
+            mode: WindowMode::Day,
+            last_n: 7,
+            playing: false,
+            speed: 1.0,
+            play_clock: 0.0,
+            selected: None,
+            map_memory: {
+                let mut m = MapMemory::default();
+                let _ = m.set_zoom(7.0);
+                m
+            },
+            visible: Vec::new(),
+            markers: Vec::new(),
+            visible_key: None,
+            events: MapEvents::default(),
+            fit_pending: true,
+            last_map_rect: None,
+            show_rings: true,
+            show_labels: true,
+            style: BasemapStyle::default(),
+            files: files::Files::default(),
+            notice: None,
+            show_warnings: false,
+            show_about: false,
+            title: String::new(),
+            generation: 0,
+        }
+    }
+
+    /// Replaces the document (after opening a file).
+    pub fn set_document(&mut self, doc: Document) {
+        let warnings = doc.warnings.len();
+        let loaded = doc.dataset.incidents.len();
+        let records = doc.records;
+        self.doc = doc;
+        self.generation += 1;
+        self.current = self.doc.index.range().map_or(Day(0), |(a, _)| a);
+        self.selected = None;
+        self.playing = false;
+        self.fit_pending = true;
+        self.visible_key = None;
+        self.notice = (warnings > 0).then(|| Notice {
+            text: format!(
+                "Loaded {loaded} of {records} records with {warnings} warning{}",
+                if warnings == 1 { "" } else { "s" }
+            ),
+            error: false,
+        });
+        self.show_warnings = warnings > 0;
+    }
+
+    /// The days the current window covers.
+    pub fn window(&self) -> (Day, Day) {
+        self.doc.index.window_days(self.mode, self.current)
+    }
+
+    pub fn set_mode(&mut self, mode: WindowMode) {
+        if let WindowMode::LastDays(n) = mode {
+            self.last_n = n;
+        }
+        self.mode = mode;
+    }
+
+    /// Moves the current day by `n` days, within the data's range.
+    pub fn step(&mut self, n: i32) {
+        if let Some((a, b)) = self.doc.index.range() {
+            self.current = self.current.plus(n).clamp(a, b);
+        }
+    }
+
+    pub fn go_to(&mut self, day: Day) {
+        self.current = day;
+    }
+
+    /// Selects an incident; `centre` moves the map to it.
+    pub fn select(&mut self, index: usize, centre: bool) {
+        self.selected = Some(index);
+        if centre && let Some(loc) = self.doc.dataset.incidents[index].location {
+            self.map_memory.center_at(lon_lat(loc.lon, loc.lat));
+            self.fit_pending = false;
+        }
+    }
+
+    /// Incidents in the current window, in list order.
+    pub fn visible(&mut self) -> &[usize] {
+        self.refresh_visible();
+        &self.visible
+    }
+
+    /// Ids of the incidents in the current window.
+    pub fn visible_ids(&mut self) -> Vec<String> {
+        self.refresh_visible();
+        self.visible
+            .iter()
+            .map(|&i| self.doc.dataset.incidents[i].id.clone())
+            .collect()
+    }
+
+    fn refresh_visible(&mut self) {
+        let key = (self.current, self.mode, self.generation);
+        if self.visible_key == Some(key) {
+            return;
+        }
+        let (from, to) = self.window();
+        let ds = &self.doc.dataset;
+        let mut v: Vec<usize> = self.doc.index.window(from, to).collect();
+        // Most recent first; on the same day, the most casualties first.
+        v.sort_by(|&a, &b| {
+            let (ia, ib) = (&ds.incidents[a], &ds.incidents[b]);
+            ib.last_day()
+                .cmp(&ia.last_day())
+                .then(ib.casualties.killed.cmp(&ia.casualties.killed))
+                .then(a.cmp(&b))
+        });
+        self.markers = v
+            .iter()
+            .filter_map(|&i| {
+                let colour = self.doc.colour_of(&ds.incidents[i].category);
+                MarkerItem::new(ds, i, colour)
+            })
+            .collect();
+        self.visible = v;
+        self.visible_key = Some(key);
+    }
+
+    /// Screen position of an incident's marker (or its cluster) in the last frame.
+    pub fn marker_screen_pos(&self, index: usize) -> Option<egui::Pos2> {
+        self.events
+            .clusters
+            .iter()
+            .find(|c| c.members.contains(&index))
+            .map(|c| c.centre)
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
+        const SAVE_AS: KeyboardShortcut =
+            KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+        if ctx.input_mut(|i| i.consume_shortcut(&SAVE_AS)) {
+            self.files.save_as(ctx);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&SAVE)) {
+            self.save(ctx);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&OPEN)) {
+            self.files.open_dialog(ctx);
+        }
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let (left, right, home, end, space, escape) = ctx.input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, Key::ArrowLeft),
+                i.consume_key(Modifiers::NONE, Key::ArrowRight),
+                i.consume_key(Modifiers::NONE, Key::Home),
+                i.consume_key(Modifiers::NONE, Key::End),
+                i.consume_key(Modifiers::NONE, Key::Space),
+                i.consume_key(Modifiers::NONE, Key::Escape),
+            )
+        });
+        if left {
+            self.step(-1);
+        }
+        if right {
+            self.step(1);
+        }
+        if let Some((a, b)) = self.doc.index.range() {
+            if home {
+                self.current = a;
+            }
+            if end {
+                self.current = b;
+            }
+        }
+        if space {
+            self.toggle_play();
+        }
+        if escape {
+            self.selected = None;
+        }
+    }
+
+    pub fn toggle_play(&mut self) {
+        if self.playing {
+            self.playing = false;
+        } else if let Some((a, b)) = self.doc.index.range() {
+            if self.current >= b {
+                self.current = a;
+            }
+            self.playing = true;
+            self.play_clock = 0.0;
+        }
+    }
+
+    fn advance_playback(&mut self, ctx: &egui::Context) {
+        if !self.playing {
+            return;
+        }
+        let dt = ctx.input(|i| i.stable_dt).min(0.25) as f64;
+        self.play_clock += dt * self.speed as f64;
+        while self.play_clock >= 1.0 {
+            self.play_clock -= 1.0;
+            match self.doc.index.range() {
+                Some((_, b)) if self.current < b => self.current = self.current.plus(1),
+                _ => {
+                    self.playing = false;
+                    break;
+                }
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    fn save(&mut self, ctx: &egui::Context) {
+        match &self.doc.origin {
+            Origin::File(path) => {
+                let path = path.clone();
+                self.save_to(path);
+            }
+            Origin::Sample => self.files.save_as(ctx),
+        }
+    }
+
+    /// Writes the document as GeoJSON to `path`, atomically.
+    pub fn save_to(&mut self, path: PathBuf) {
+        let bytes = formats::geojson::write(&self.doc.dataset);
+        match formats::write_atomic(&path, &bytes) {
+            Ok(()) => {
+                self.doc.origin = Origin::File(path.clone());
+                self.doc.dirty = false;
+                self.files.remember(&path);
+                self.notice = Some(Notice {
+                    text: format!("Saved {}", path.display()),
+                    error: false,
+                });
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "Could not save {}: {e}. Nothing was changed on disk; the data is still here.",
+                        path.display()
+                    ),
+                    error: true,
+                })
+            }
+        }
+    }
+
+    /// Opens the file at `path`, replacing the current document if it loads.
+    pub fn open_path(&mut self, path: PathBuf) {
+        match formats::read_path(&path) {
+            Ok(loaded) => {
+                self.files.remember(&path);
+                self.set_document(Document::new(loaded, Origin::File(path)));
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("Could not open {e}"),
+                    error: true,
+                })
+            }
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = format!(
+            "{}{} — Situation Viewer",
+            if self.doc.dirty { "• " } else { "" },
+            self.doc.display_name()
+        );
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The window title the app last asked for.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    fn map_ui(&mut self, ui: &mut egui::Ui) {
+        self.refresh_visible();
+        let rect = ui.available_rect_before_wrap();
+        // Fit once the layout has settled (the first frames may still be sizing panels).
+        if self.fit_pending && self.last_map_rect == Some(rect) && rect.height() > 100.0 {
+            self.fit_to_data(rect);
+        }
+        self.last_map_rect = Some(rect);
+        let mut events = MapEvents::default();
+        let basemap = Basemap::embedded();
+        let centre = lon_lat(38.5, 35.0);
+        let t = Map::new(None, &mut self.map_memory, centre)
+            .with_plugin(BasemapLayer {
+                basemap,
+                style: &self.style,
+                show_labels: self.show_labels,
+            })
+            .with_plugin(MarkerLayer {
+                dataset: &self.doc.dataset,
+                items: &self.markers,
+                selected: self.selected,
+                show_rings: self.show_rings,
+                events: &mut events,
+            })
+            .show(ui, |_ui, _response, projector, _memory| {
+                ScreenTransform::new(projector, rect)
+            })
+            .inner;
+        self.map_decorations(ui, &t, rect);
+        if let Some(i) = events.clicked_incident {
+            self.select(i, false);
+        } else if let Some(members) = &events.clicked_cluster {
+            self.zoom_to(members, rect);
+        } else if events.clicked_empty {
+            self.selected = None;
+        }
+        self.events = events;
+    }
+
+    /// Credits, scale bar, legend and zoom buttons over the map.
+    fn map_decorations(&mut self, ui: &mut egui::Ui, t: &ScreenTransform, rect: egui::Rect) {
+        let painter = ui.painter().with_clip_rect(rect);
+        let credit = painter.layout_no_wrap(
+            ATTRIBUTION.to_owned(),
+            egui::FontId::proportional(10.5),
+            Color32::from_gray(60),
+        );
+        let credit_rect = egui::Rect::from_min_size(
+            egui::pos2(rect.min.x + 6.0, rect.max.y - credit.size().y - 4.0),
+            credit.size(),
+        );
+        painter.rect_filled(
+            credit_rect.expand(3.0),
+            2.0,
+            Color32::from_rgba_unmultiplied(255, 255, 255, 190),
+        );
+        painter.galley(credit_rect.min, credit, Color32::from_gray(60));
+        paint_scale_bar(
+            &painter,
+            t,
+            egui::pos2(rect.min.x + 10.0, credit_rect.min.y - 8.0),
+            120.0,
+        );
+        self.map_overlay_ui(ui, rect);
+    }
+
+    /// Legend and zoom buttons floating over the map.
+    fn map_overlay_ui(&mut self, ui: &mut egui::Ui, rect: egui::Rect) {
+        let legend_rect =
+            egui::Rect::from_min_size(rect.min + egui::vec2(10.0, 10.0), egui::vec2(220.0, 200.0));
+        let mut legend_ui = ui.new_child(egui::UiBuilder::new().max_rect(legend_rect));
+        egui::Frame::popup(legend_ui.style()).show(&mut legend_ui, |ui| {
+            ui.label(egui::RichText::new("Legend").strong());
+            let counts = self.window_category_counts();
+            for (name, colour) in &self.doc.colours {
+                ui.horizontal(|ui| {
+                    let (r, _) =
+                        ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                    ui.painter().circle(
+                        r.center(),
+                        5.5,
+                        *colour,
+                        egui::Stroke::new(1.0, Color32::WHITE),
+                    );
+                    let n = counts
+                        .iter()
+                        .find(|(c, _)| c == name)
+                        .map_or(0, |(_, n)| *n);
+                    ui.label(format!("{name} ({n})"));
+                });
+            }
+            ui.horizontal(|ui| {
+                let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().circle(
+                    r.center(),
+                    5.5,
+                    Color32::from_rgb(0x2B, 0x2F, 0x36),
+                    egui::Stroke::new(1.5, Color32::GRAY),
+                );
+                ui.label("Cluster (click to zoom)");
+            });
+            ui.horizontal(|ui| {
+                let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter().circle(
+                    r.center(),
+                    5.5,
+                    Color32::from_gray(230),
+                    egui::Stroke::new(1.0, Color32::GRAY),
+                );
+                ui.label("Ring: location uncertainty");
+            });
+        });
+        let zoom_rect = egui::Rect::from_min_size(
+            egui::pos2(rect.max.x - 56.0, rect.min.y + 10.0),
+            egui::vec2(46.0, 110.0),
+        );
+        let mut zoom_ui = ui.new_child(egui::UiBuilder::new().max_rect(zoom_rect));
+        egui::Frame::popup(zoom_ui.style()).show(&mut zoom_ui, |ui| {
+            if ui.button(" + ").on_hover_text("Zoom in").clicked() {
+                let _ = self.map_memory.zoom_in();
+            }
+            if ui.button(" − ").on_hover_text("Zoom out").clicked() {
+                let _ = self.map_memory.zoom_out();
+            }
+            if ui
+                .button("Fit")
+                .on_hover_text("Fit the map to the data")
+                .clicked()
+            {
+                self.fit_pending = true;
+            }
+        });
+    }
+
+    fn window_category_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for &i in &self.visible {
+            let c = &self.doc.dataset.incidents[i].category;
+            match counts.iter_mut().find(|(n, _)| n == c) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((c.clone(), 1)),
+            }
+        }
+        counts
+    }
+
+    /// Centres and zooms the map so that every located incident fits in `rect`.
+    fn fit_to_data(&mut self, rect: egui::Rect) {
+        let all: Vec<usize> = (0..self.doc.dataset.incidents.len()).collect();
+        self.zoom_to(&all, rect);
+        self.fit_pending = false;
+    }
+
+    fn zoom_to(&mut self, members: &[usize], rect: egui::Rect) {
+        let ds = &self.doc.dataset;
+        let Some(b) = markers::bounds(
+            members
+                .iter()
+                .filter_map(|&i| ds.incidents[i].location)
+                .map(|l| crate::map::mercator(l.lon, l.lat)),
+        ) else {
+            return;
+        };
+        let (w, h) = (rect.width() as f64 - 120.0, rect.height() as f64 - 120.0);
+        let dx = (b.width() as f64).max(1e-9);
+        let dy = (b.height() as f64).max(1e-9);
+        let zoom = ((w.max(50.0) / (dx * 256.0)).min(h.max(50.0) / (dy * 256.0)))
+            .log2()
+            .clamp(3.0, 14.0);
+        let current = self.map_memory.zoom();
+        // A cluster click always zooms in by at least one level.
+        let zoom = if members.len() < ds.incidents.len() {
+            zoom.max(current + 1.0).min(16.0)
+        } else {
+            zoom
+        };
+        let cx = (b.center().x as f64) * 360.0 - 180.0;
+        let cy = {
+            let y = b.center().y as f64;
+            (std::f64::consts::PI * (1.0 - 2.0 * y))
+                .sinh()
+                .atan()
+                .to_degrees()
+        };
+        let _ = self.map_memory.set_zoom(zoom.floor().max(3.0));
+        self.map_memory.center_at(lon_lat(cx, cy));
+    }
+}
+
+impl eframe::App for SitviewApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.files.poll(&ctx);
+        for action in self.files.take_actions() {
+            match action {
+                files::Action::Open(p) => self.open_path(p),
+                files::Action::SaveTo(p) => self.save_to(p),
+                files::Action::OpenSample => self.set_document(Document::sample()),
+                files::Action::Notice(n) => self.notice = Some(n),
+            }
+        }
+        self.handle_shortcuts(&ctx);
+        self.advance_playback(&ctx);
+        self.update_title(&ctx);
+
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        egui::Panel::bottom("timeline")
+            .frame(
+                egui::Frame::side_top_panel(ui.style())
+                    .inner_margin(egui::Margin::symmetric(10, 8)),
+            )
+            .show(ui, |ui| self.timebar_ui(ui));
+        egui::Panel::right("incidents")
+            .default_size(400.0)
+            .size_range(280.0..=700.0)
+            .show(ui, |ui| self.side_panel_ui(ui));
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            self.map_ui(ui);
+            self.notice_ui(ui);
+        });
+        self.files.windows_ui(&ctx);
+        self.warnings_window(&ctx);
+        self.about_window(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, files::RECENT_KEY, &self.files.recent);
+    }
+}

@@ -1,0 +1,345 @@
+//! The menu bar, the side panel (incident list and source text), notices and small windows.
+
+use egui::{Color32, RichText};
+
+use super::{Origin, SitviewApp};
+use crate::model::Incident;
+use crate::text::visual;
+
+impl SitviewApp {
+    pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                let save_label = match self.doc.origin {
+                    Origin::File(_) => "Save  (Ctrl+S)",
+                    Origin::Sample => "Save…  (Ctrl+S)",
+                };
+                if self.files.menu_ui(ui, save_label) {
+                    let ctx = ui.ctx().clone();
+                    self.save(&ctx);
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                ui.checkbox(&mut self.show_rings, "Location uncertainty rings");
+                ui.checkbox(&mut self.show_labels, "Place labels");
+                if ui.button("Fit map to the data").clicked() {
+                    self.fit_pending = true;
+                }
+                if !self.doc.warnings.is_empty() && ui.button("Loading warnings…").clicked() {
+                    self.show_warnings = true;
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                if ui.button("About and data credits").clicked() {
+                    self.show_about = true;
+                }
+            });
+            ui.separator();
+            ui.label(RichText::new(self.doc.display_name()).weak());
+        });
+    }
+
+    pub(super) fn side_panel_ui(&mut self, ui: &mut egui::Ui) {
+        self.refresh_visible();
+        let (from, to) = self.window();
+        if let Some(t) = &self.doc.dataset.title {
+            ui.add_space(4.0);
+            ui.label(RichText::new(visual(t)).strong());
+        }
+        let n = self.visible.len();
+        let span = if from == to {
+            from.medium()
+        } else {
+            format!("{} – {}", from.medium(), to.medium())
+        };
+        ui.label(format!(
+            "{n} incident{} · {span}",
+            if n == 1 { "" } else { "s" }
+        ));
+        let undated = self.doc.index.undated().len();
+        let unlocated = self
+            .doc
+            .dataset
+            .incidents
+            .iter()
+            .filter(|i| i.location.is_none())
+            .count();
+        if undated + unlocated > 0 {
+            ui.label(
+                RichText::new(format!(
+                    "{undated} undated and {unlocated} unlocated incident(s) are not on the map"
+                ))
+                .weak(),
+            );
+        }
+        ui.separator();
+
+        let detail_height = if self.selected.is_some() {
+            (ui.available_height() * 0.62).max(200.0)
+        } else {
+            0.0
+        };
+        let list_height = (ui.available_height() - detail_height - 8.0).max(80.0);
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt("incident-list")
+            .max_height(list_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| {
+                if self.visible.is_empty() {
+                    ui.weak("No incidents on this day. Step with ← →, or choose “Cumulative”.");
+                }
+                for &i in &self.visible {
+                    let inc = &self.doc.dataset.incidents[i];
+                    let colour = self.doc.colour_of(&inc.category);
+                    if list_row(ui, inc, colour, self.selected == Some(i)).clicked() {
+                        clicked = Some(i);
+                    }
+                }
+            });
+        if let Some(i) = clicked {
+            self.select(i, true);
+        }
+        if let Some(i) = self.selected {
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .id_salt("incident-detail")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    let inc = &self.doc.dataset.incidents[i];
+                    detail_ui(ui, inc, self.doc.colour_of(&inc.category));
+                });
+        }
+    }
+
+    pub(super) fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(notice) = &self.notice else {
+            return;
+        };
+        let rect = ui.max_rect();
+        let area = egui::Rect::from_center_size(
+            egui::pos2(rect.center().x, rect.min.y + 28.0),
+            egui::vec2(rect.width().min(620.0), 36.0),
+        );
+        let mut child = ui.new_child(egui::UiBuilder::new().max_rect(area));
+        let fill = if notice.error {
+            Color32::from_rgb(0xFD, 0xE8, 0xE6)
+        } else {
+            Color32::from_rgb(0xE8, 0xF1, 0xFB)
+        };
+        let mut close = false;
+        let mut show_warnings = false;
+        egui::Frame::popup(child.style())
+            .fill(fill)
+            .show(&mut child, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    if notice.error {
+                        ui.label(RichText::new("⚠").color(Color32::from_rgb(0xB0, 0x20, 0x10)));
+                    }
+                    ui.label(&notice.text);
+                    if !self.doc.warnings.is_empty() && ui.link("Show warnings").clicked() {
+                        show_warnings = true;
+                    }
+                    if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                        close = true;
+                    }
+                });
+            });
+        if close {
+            self.notice = None;
+        }
+        if show_warnings {
+            self.show_warnings = true;
+        }
+    }
+
+    pub(super) fn warnings_window(&mut self, ctx: &egui::Context) {
+        if !self.show_warnings {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Loading warnings")
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "{}: loaded {} of {} records.",
+                    self.doc.display_name(),
+                    self.doc.dataset.incidents.len(),
+                    self.doc.records
+                ));
+                ui.separator();
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for w in &self.doc.warnings {
+                            ui.label(format!("{}: {}", w.location, w.message));
+                        }
+                    });
+            });
+        self.show_warnings = open;
+    }
+
+    pub(super) fn about_window(&mut self, ctx: &egui::Context) {
+        if !self.show_about {
+            return;
+        }
+        let mut open = self.show_about;
+        egui::Window::new("About Situation Viewer")
+            .open(&mut open)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                ui.label(format!("Situation Viewer {}", env!("CARGO_PKG_VERSION")));
+                ui.label("Incidents on an offline map, day by day, with the source text behind each one.");
+                ui.separator();
+                ui.strong("Data credits");
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Basemap layers:");
+                    ui.hyperlink_to("Natural Earth", "https://www.naturalearthdata.com/");
+                    ui.label("(public domain).");
+                });
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("Place names:");
+                    ui.hyperlink_to("GeoNames, geonames.org", "https://www.geonames.org/");
+                    ui.label("(CC-BY 4.0).");
+                });
+                ui.label("Arabic text: Noto Sans Arabic (SIL Open Font License 1.1).");
+                ui.separator();
+                ui.strong("Keys");
+                ui.label("← / → previous / next day · Home / End first / last day · Space play/pause");
+                ui.label("Ctrl+O open · Ctrl+S save · Ctrl+Shift+S save as · Esc clear selection");
+            });
+        self.show_about = open;
+    }
+}
+
+/// One row of the incident list.
+fn list_row(ui: &mut egui::Ui, inc: &Incident, colour: Color32, selected: bool) -> egui::Response {
+    let mut sub = vec![];
+    if !inc.place.is_empty() {
+        sub.push(inc.place.clone());
+    }
+    sub.push(inc.category.clone());
+    if let Some(c) = inc.casualties.summary() {
+        sub.push(c);
+    }
+    let text = format!("{}\n{}", visual(&inc.title), visual(&sub.join(" · ")));
+    ui.horizontal(|ui| {
+        let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 30.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(egui::pos2(r.center().x, r.min.y + 10.0), 5.0, colour);
+        ui.add(egui::Button::selectable(selected, text).wrap_mode(egui::TextWrapMode::Wrap))
+    })
+    .inner
+}
+
+/// The selected incident: what, when, where, how precisely, and the sources' own words.
+fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
+    ui.horizontal_wrapped(|ui| {
+        let (r, _) = ui.allocate_exact_size(egui::vec2(14.0, 20.0), egui::Sense::hover());
+        ui.painter().circle_filled(r.center(), 6.0, colour);
+        ui.label(RichText::new(visual(&inc.title)).heading().size(17.0));
+    });
+    egui::Grid::new("incident-facts")
+        .num_columns(2)
+        .spacing([10.0, 4.0])
+        .show(ui, |ui| {
+            ui.weak("Category");
+            ui.label(&inc.category);
+            ui.end_row();
+            ui.weak("Date");
+            ui.label(inc.date_text());
+            ui.end_row();
+            ui.weak("Date known to");
+            ui.label(format!("the {}", inc.date_precision.as_str()));
+            ui.end_row();
+            ui.weak("Place");
+            let mut place = inc.place.clone();
+            if let Some(l) = &inc.place_local {
+                place = format!("{place} ({l})");
+            }
+            ui.label(visual(&place));
+            ui.end_row();
+            ui.weak("Location");
+            let precision = match (inc.location, inc.location_radius_m) {
+                (None, _) => "unknown (not on the map)".to_owned(),
+                (Some(l), Some(r)) => format!(
+                    "{} (±{}) · {:.5}, {:.5}",
+                    inc.location_precision.as_str(),
+                    format_distance(r),
+                    l.lat,
+                    l.lon
+                ),
+                (Some(l), None) => {
+                    format!(
+                        "{} · {:.5}, {:.5}",
+                        inc.location_precision.as_str(),
+                        l.lat,
+                        l.lon
+                    )
+                }
+            };
+            ui.label(precision);
+            ui.end_row();
+            ui.weak("Casualties");
+            ui.label(
+                inc.casualties
+                    .summary()
+                    .unwrap_or_else(|| "not reported".to_owned()),
+            );
+            ui.end_row();
+        });
+    for (k, s) in inc.sources.iter().enumerate() {
+        ui.add_space(8.0);
+        ui.label(
+            RichText::new(if inc.sources.len() > 1 {
+                format!("Source {}", k + 1)
+            } else {
+                "Source".to_owned()
+            })
+            .strong(),
+        );
+        egui::Frame::group(ui.style())
+            .fill(Color32::from_rgb(0xF6, 0xF3, 0xEA))
+            .stroke(egui::Stroke::new(3.0, colour.gamma_multiply(0.6)))
+            .inner_margin(egui::Margin::same(8))
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(format!("“{}”", visual(&s.quote)))
+                        .italics()
+                        .size(14.5),
+                );
+            });
+        let mut line = s.publisher.clone();
+        if let Some(d) = s.published {
+            line = format!("{line}, published {}", d.long());
+        }
+        ui.label(line);
+        if let Some(a) = &s.attribution {
+            ui.label(format!("Attributed to: {}", visual(a)));
+        }
+        if let Some(url) = &s.url {
+            ui.hyperlink_to(RichText::new(url).small(), url);
+        }
+    }
+    if let Some(n) = &inc.notes {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Analyst's notes").strong());
+        ui.label(RichText::new(visual(n)).weak());
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new(format!("id: {}", inc.id)).small().weak());
+}
+
+fn format_distance(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", (m / 100.0).round() / 10.0)
+    } else {
+        format!("{} m", m.round())
+    }
+}

@@ -1,0 +1,15 @@
+//! Situation Viewer: incidents on an offline map, day by day, with the source text behind each.
+//!
+//! Layers, from the bottom up: [`model`] (pure data) ← [`formats`] (files) ← [`timeline`]
+//! (day index) ← [`map`] (walkers plugins) ← [`app`] (the eframe application). [`render`]
+//! rasterises egui output on the CPU for image tests and headless export; [`text`] handles fonts
+//! and right-to-left scripts.
+
+pub mod app;
+pub mod cli;
+pub mod formats;
+pub mod map;
+pub mod model;
+pub mod render;
+pub mod text;
+pub mod timeline;

@@ -1,0 +1,283 @@
+//! The incident model: what an incident is, where its claims come from, and how precisely its
+//! place and date are known. Pure data and invariants: no egui, no I/O.
+
+mod day;
+
+pub use day::{Day, DayParseError, days_in_month};
+
+use serde_json::{Map, Value};
+
+/// A WGS84 position in degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LonLat {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+impl LonLat {
+    /// A position, or `None` unless both coordinates are finite and within WGS84 bounds.
+    pub fn new(lon: f64, lat: f64) -> Option<LonLat> {
+        (lon.is_finite()
+            && lat.is_finite()
+            && (-180.0..=180.0).contains(&lon)
+            && (-90.0..=90.0).contains(&lat))
+        .then_some(LonLat { lon, lat })
+    }
+}
+
+/// How precisely the date of an incident is known (as ACLED's `time_precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+pub enum DatePrecision {
+    /// The day is known.
+    #[default]
+    Day,
+    /// Known to within a week (or the given date range of up to a few days).
+    Week,
+    /// Known to within a month.
+    Month,
+    /// Known to within a year.
+    Year,
+}
+
+impl DatePrecision {
+    pub const ALL: [DatePrecision; 4] = [Self::Day, Self::Week, Self::Month, Self::Year];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// How precisely the location of an incident is known (as ACLED's `geo_precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
+pub enum LocationPrecision {
+    /// The site itself (a building, a stretch of road).
+    #[default]
+    Exact,
+    /// Near the point: a neighbourhood or a small town.
+    Near,
+    /// Only the wider area is known: a district, a part of a city, an estimate.
+    Approximate,
+}
+
+impl LocationPrecision {
+    pub const ALL: [LocationPrecision; 3] = [Self::Exact, Self::Near, Self::Approximate];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Near => "near",
+            Self::Approximate => "approximate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// Casualty figures as reported; `None` means "not reported", not zero.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Casualties {
+    pub killed: Option<u32>,
+    pub injured: Option<u32>,
+    /// Children among the killed, where the source says so.
+    pub children_killed: Option<u32>,
+}
+
+impl Casualties {
+    /// "12 killed (incl. 2 children), 3 injured", or `None` when nothing is reported.
+    pub fn summary(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(k) = self.killed {
+            match self.children_killed {
+                Some(c) if c > 0 => parts.push(format!("{k} killed (incl. {c} children)")),
+                _ => parts.push(format!("{k} killed")),
+            }
+        }
+        if let Some(i) = self.injured {
+            parts.push(format!("{i} injured"));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+/// One source behind an incident: who published it, who they say made the claim, and the
+/// sentences quoted verbatim.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Source {
+    pub publisher: String,
+    pub url: Option<String>,
+    pub published: Option<Day>,
+    /// Whom the publisher attributes the claim to ("the Syrian Observatory", "state media").
+    pub attribution: Option<String>,
+    /// The supporting text, quoted verbatim.
+    pub quote: String,
+}
+
+/// One incident on the map and the timeline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Incident {
+    /// Stable identifier, unique in its dataset.
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    /// First day; `None` when the source gives no usable date (kept and listed apart).
+    pub date: Option<Day>,
+    /// Last day of a date range (inclusive); `None` for a single day.
+    pub date_end: Option<Day>,
+    pub date_precision: DatePrecision,
+    /// `None` when the incident could not be placed (kept and listed apart).
+    pub location: Option<LonLat>,
+    pub location_precision: LocationPrecision,
+    /// Radius of the location's uncertainty, in metres.
+    pub location_radius_m: Option<f64>,
+    pub place: String,
+    /// The place name in local script (e.g. Arabic).
+    pub place_local: Option<String>,
+    pub admin1: Option<String>,
+    pub casualties: Casualties,
+    /// Analyst's notes: how the place and date were established, caveats.
+    pub notes: Option<String>,
+    pub sources: Vec<Source>,
+    /// Properties this program does not interpret, kept so that saving loses nothing.
+    pub extra: Map<String, Value>,
+}
+
+impl Incident {
+    /// The last day the incident is visible on: `date_end` for a range, else `date`.
+    pub fn last_day(&self) -> Option<Day> {
+        match (self.date, self.date_end) {
+            (Some(d), Some(e)) if e >= d => Some(e),
+            (d, _) => d,
+        }
+    }
+
+    /// Human description of the date and its precision.
+    pub fn date_text(&self) -> String {
+        match (self.date, self.last_day()) {
+            (None, _) => "undated".to_owned(),
+            (Some(d), Some(e)) if e != d => format!("between {} and {}", d.medium(), e.medium()),
+            (Some(d), _) => d.long(),
+        }
+    }
+
+    /// Whether the incident is visible in the window `from..=to`.
+    pub fn overlaps(&self, from: Day, to: Day) -> bool {
+        match (self.date, self.last_day()) {
+            (Some(d), Some(e)) => d <= to && e >= from,
+            _ => false,
+        }
+    }
+}
+
+/// A set of incidents, as loaded from one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dataset {
+    pub title: Option<String>,
+    /// In file order: saving writes them back in the same order.
+    pub incidents: Vec<Incident>,
+}
+
+impl Dataset {
+    /// First and last day covered by any dated incident (ranges included).
+    pub fn day_range(&self) -> Option<(Day, Day)> {
+        let mut range: Option<(Day, Day)> = None;
+        for inc in &self.incidents {
+            if let (Some(d), Some(e)) = (inc.date, inc.last_day()) {
+                range = Some(match range {
+                    None => (d, e),
+                    Some((a, b)) => (a.min(d), b.max(e)),
+                });
+            }
+        }
+        range
+    }
+
+    /// Categories in order of first appearance, with their counts.
+    pub fn categories(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for inc in &self.incidents {
+            match out.iter_mut().find(|(c, _)| *c == inc.category) {
+                Some((_, n)) => *n += 1,
+                None => out.push((inc.category.clone(), 1)),
+            }
+        }
+        out
+    }
+
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.incidents.iter().position(|i| i.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Day {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ranges_are_visible_on_every_day_they_cover() {
+        let inc = Incident {
+            date: Some(day("2016-09-19")),
+            date_end: Some(day("2016-09-22")),
+            ..Default::default()
+        };
+        assert!(inc.overlaps(day("2016-09-22"), day("2016-09-22")));
+        assert!(inc.overlaps(day("2016-09-10"), day("2016-09-19")));
+        assert!(!inc.overlaps(day("2016-09-23"), day("2016-09-30")));
+        assert_eq!(
+            inc.date_text(),
+            "between Mon 19 Sep 2016 and Thu 22 Sep 2016"
+        );
+        let undated = Incident::default();
+        assert!(!undated.overlaps(day("1970-01-01"), day("2100-01-01")));
+        assert_eq!(undated.date_text(), "undated");
+    }
+
+    #[test]
+    fn end_before_start_is_treated_as_single_day() {
+        let inc = Incident {
+            date: Some(day("2016-09-20")),
+            date_end: Some(day("2016-09-19")),
+            ..Default::default()
+        };
+        assert_eq!(inc.last_day(), Some(day("2016-09-20")));
+    }
+
+    #[test]
+    fn casualty_summary_distinguishes_unreported_from_zero() {
+        assert_eq!(Casualties::default().summary(), None);
+        let c = Casualties {
+            killed: Some(12),
+            children_killed: Some(2),
+            injured: Some(0),
+        };
+        assert_eq!(
+            c.summary().as_deref(),
+            Some("12 killed (incl. 2 children), 0 injured")
+        );
+    }
+
+    #[test]
+    fn lonlat_rejects_out_of_range() {
+        assert!(LonLat::new(37.1, 36.2).is_some());
+        assert!(LonLat::new(200.0, 36.2).is_none());
+        assert!(LonLat::new(37.1, f64::NAN).is_none());
+    }
+}

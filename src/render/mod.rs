@@ -1,0 +1,3 @@
+//! Turning egui output into pixels without a GPU.
+
+pub mod cpu;
