@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 
+/// The non-ASCII symbols the interface uses; [`tests`] checks that the fonts have them all.
+pub const UI_SYMBOLS: &str = "±·–—“”•…‹›−×°";
+
 /// The embedded Arabic font (SIL Open Font License, see `assets/fonts/OFL.txt`).
 pub const ARABIC_FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansArabic-Regular.ttf");
 
@@ -170,5 +173,20 @@ mod tests {
                 assert!(has, "no glyph for {c:?} in {name}");
             }
         }
+    }
+
+    /// Every symbol the interface writes is in the installed fonts (egui 0.37's default fonts
+    /// have no emoji or dingbats; kittest fails on missing glyphs only where they are drawn).
+    #[test]
+    fn the_interface_symbols_have_glyphs() {
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        let missing: String = UI_SYMBOLS
+            .chars()
+            .filter(|&c| !ctx.fonts_mut(|f| f.has_glyph(&egui::FontId::proportional(14.0), c)))
+            .collect();
+        assert!(missing.is_empty(), "no glyph for {missing:?}");
     }
 }

@@ -141,7 +141,7 @@ impl Files {
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                     self.pending = None;
                     self.actions.push(Action::Notice(Notice {
-                        text: "The file dialog failed; use File → Open path… instead".into(),
+                        text: "The file dialog failed; use File, Open path… instead".into(),
                         error: true,
                     }));
                 }

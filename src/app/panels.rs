@@ -91,7 +91,7 @@ impl SitviewApp {
             .auto_shrink([false, true])
             .show(ui, |ui| {
                 if self.visible.is_empty() {
-                    ui.weak("No incidents on this day. Step with ← →, or choose “Cumulative”.");
+                    ui.weak("No incidents on this day. Step with the arrow keys, or choose “Cumulative”.");
                 }
                 for &i in &self.visible {
                     let inc = &self.doc.dataset.incidents[i];
@@ -110,6 +110,13 @@ impl SitviewApp {
                 .id_salt("incident-detail")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    if !self.visible.contains(&i) {
+                        ui.label(
+                            RichText::new("Not in the current window (see the time slider)")
+                                .small()
+                                .color(Color32::from_rgb(0x9A, 0x55, 0x00)),
+                        );
+                    }
                     let inc = &self.doc.dataset.incidents[i];
                     detail_ui(ui, inc, self.doc.colour_of(&inc.category));
                 });
@@ -138,13 +145,17 @@ impl SitviewApp {
             .show(&mut child, |ui| {
                 ui.horizontal_wrapped(|ui| {
                     if notice.error {
-                        ui.label(RichText::new("⚠").color(Color32::from_rgb(0xB0, 0x20, 0x10)));
+                        ui.label(
+                            RichText::new("Error")
+                                .strong()
+                                .color(Color32::from_rgb(0xB0, 0x20, 0x10)),
+                        );
                     }
                     ui.label(&notice.text);
                     if !self.doc.warnings.is_empty() && ui.link("Show warnings").clicked() {
                         show_warnings = true;
                     }
-                    if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                    if ui.small_button("×").on_hover_text("Dismiss").clicked() {
                         close = true;
                     }
                 });
@@ -210,7 +221,7 @@ impl SitviewApp {
                 ui.label("Arabic text: Noto Sans Arabic (SIL Open Font License 1.1).");
                 ui.separator();
                 ui.strong("Keys");
-                ui.label("← / → previous / next day · Home / End first / last day · Space play/pause");
+                ui.label("Left / Right arrow: previous / next day · Home / End first / last day · Space play/pause");
                 ui.label("Ctrl+O open · Ctrl+S save · Ctrl+Shift+S save as · Esc clear selection");
             });
         self.show_about = open;

@@ -23,7 +23,7 @@ impl SitviewApp {
             }
             if ui
                 .add_enabled(!at_start, egui::Button::new("‹ Previous day"))
-                .on_hover_text("Previous day (←)")
+                .on_hover_text("Previous day (Left arrow)")
                 .clicked()
             {
                 self.step(-1);
@@ -33,7 +33,7 @@ impl SitviewApp {
             ui.add_space(6.0);
             if ui
                 .add_enabled(!at_end, egui::Button::new("Next day ›"))
-                .on_hover_text("Next day (→)")
+                .on_hover_text("Next day (Right arrow)")
                 .clicked()
             {
                 self.step(1);
@@ -55,7 +55,7 @@ impl SitviewApp {
             {
                 self.toggle_play();
             }
-            egui::ComboBox::from_id_salt("speed")
+            egui::ComboBox::new("speed", "speed")
                 .width(92.0)
                 .selected_text(format!("{} day/s", self.speed))
                 .show_ui(ui, |ui| {
