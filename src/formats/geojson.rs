@@ -336,6 +336,15 @@ pub fn write(dataset: &Dataset) -> Vec<u8> {
     out
 }
 
+/// A JSON number, written as an integer when it is one (`100`, not `100.0`).
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        json!(x as i64)
+    } else {
+        json!(x)
+    }
+}
+
 fn feature(inc: &Incident) -> Value {
     let mut p = Map::new();
     let mut put = |k: &str, v: Value| {
@@ -359,7 +368,7 @@ fn feature(inc: &Incident) -> Value {
     }
     put("location_precision", json!(inc.location_precision.as_str()));
     if let Some(r) = inc.location_radius_m {
-        put("location_radius_m", json!(r));
+        put("location_radius_m", number(r));
     }
     let c = &inc.casualties;
     for (k, v) in [
