@@ -324,8 +324,9 @@ impl Target<'_> {
         let sample = |u: f32, v: f32| texture.map_or([255.0; 4], |t| t.sample(u, v, linear));
         let const_tex = sample(attrs[0][4], attrs[0][5]);
 
-        let shade = |color: [f32; 4], tex: [f32; 4]| -> [f32; 4] {
-            std::array::from_fn(|k| color[k] * tex[k] / 255.0)
+        // `as u8` saturates, which also tames colours that are not properly premultiplied.
+        let shade = |color: [f32; 4], tex: [f32; 4]| -> [u8; 4] {
+            std::array::from_fn(|k| (color[k] * tex[k] / 255.0 + 0.5) as u8)
         };
         let color0 = [attrs[0][0], attrs[0][1], attrs[0][2], attrs[0][3]];
         let const_src = (const_color && const_uv).then(|| shade(color0, const_tex));
@@ -377,11 +378,18 @@ impl Target<'_> {
 
 /// Premultiplied "over": `dst = src + dst * (1 - src_a)`, on 0..=255 values.
 #[inline]
-fn blend(dst: &mut [u8], src: [f32; 4]) {
-    let keep = 1.0 - src[3] / 255.0;
-    for (d, s) in dst.iter_mut().zip(src) {
-        // `as u8` saturates, which also tames colours that are not properly premultiplied.
-        *d = (s + f32::from(*d) * keep + 0.5) as u8;
+fn blend(dst: &mut [u8], src: [u8; 4]) {
+    match src[3] {
+        255 => dst.copy_from_slice(&src),
+        _ if src == [0; 4] => {}
+        alpha => {
+            let keep = 255 - u32::from(alpha);
+            for (d, s) in dst.iter_mut().zip(src) {
+                // Rounded `d * keep / 255`, exact over the whole u8 range.
+                let x = u32::from(*d) * keep + 128;
+                *d = s.saturating_add(((x + (x >> 8)) >> 8) as u8);
+            }
+        }
     }
 }
 
