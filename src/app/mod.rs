@@ -12,7 +12,7 @@ use walkers::{Map, MapMemory, lon_lat};
 
 use crate::formats::{self, Loaded, Warning};
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
-use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer};
+use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::{ScreenTransform, category_colours};
 use crate::model::{Dataset, Day};
 use crate::timeline::{DayIndex, WindowMode};
@@ -463,11 +463,25 @@ impl SitviewApp {
         let mut events = MapEvents::default();
         let basemap = Basemap::embedded();
         let centre = lon_lat(38.5, 35.0);
+        // The labels are painted by the marker layer's underlay, between the basemap and the
+        // markers, so that they can keep clear of the markers.
+        let labels = BasemapLayer {
+            basemap,
+            style: &self.style,
+            show_labels: self.show_labels,
+        };
+        let underlay: Option<Underlay<'_>> = self.show_labels.then(|| {
+            Box::new(
+                move |p: &egui::Painter, t: &ScreenTransform, discs: &[(egui::Pos2, f32)]| {
+                    labels.paint_labels(p, t, discs);
+                },
+            ) as Underlay<'_>
+        });
         let t = Map::new(None, &mut self.map_memory, centre)
             .with_plugin(BasemapLayer {
                 basemap,
                 style: &self.style,
-                show_labels: self.show_labels,
+                show_labels: false,
             })
             .with_plugin(MarkerLayer {
                 dataset: &self.doc.dataset,
@@ -475,6 +489,7 @@ impl SitviewApp {
                 selected: self.selected,
                 show_rings: self.show_rings,
                 events: &mut events,
+                underlay,
             })
             .show(ui, |_ui, _response, projector, _memory| {
                 ScreenTransform::new(projector, rect)

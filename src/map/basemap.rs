@@ -444,7 +444,7 @@ impl BasemapLayer<'_> {
             egui::StrokeKind::Middle,
         );
         if self.show_labels {
-            paint_labels(painter, t, b, s);
+            self.paint_labels(painter, t, &[]);
         }
     }
 }
@@ -511,9 +511,30 @@ fn paint_dashed(
     }
 }
 
-fn paint_labels(painter: &Painter, t: &ScreenTransform, b: &Basemap, s: &BasemapStyle) {
+impl BasemapLayer<'_> {
+    /// Paints the place labels by zoom level, dropping those that would overlap an earlier
+    /// one and moving them off the discs in `keep_clear` (markers: centre, radius) — to the
+    /// left, above or below when the right-hand side is taken.
+    pub fn paint_labels(&self, painter: &Painter, t: &ScreenTransform, keep_clear: &[(Pos2, f32)]) {
+        paint_labels(painter, t, self.basemap, self.style, keep_clear);
+    }
+}
+
+fn paint_labels(
+    painter: &Painter,
+    t: &ScreenTransform,
+    b: &Basemap,
+    s: &BasemapStyle,
+    keep_clear: &[(Pos2, f32)],
+) {
     let zoom = t.zoom;
     let view = t.visible_bounds(0.0);
+    let blocked = |r: Rect| {
+        keep_clear.iter().any(|&(c, radius)| {
+            let nearest = c.clamp(r.min, r.max);
+            nearest.distance(c) < radius + 3.0
+        })
+    };
     let mut taken: Vec<Rect> = Vec::with_capacity(64);
     for label in b.labels() {
         if zoom < label.min_zoom
@@ -539,17 +560,32 @@ fn paint_labels(painter: &Painter, t: &ScreenTransform, b: &Basemap, s: &Basemap
         };
         let galley = label_galley(painter, &label.name, font, colour);
         let size = galley.size();
-        let pos = if dot {
-            at + vec2(4.0, -size.y * 0.5 - 1.0)
+        // A marker on the place itself pushes its label out beyond the marker's far edge.
+        let gap = keep_clear
+            .iter()
+            .map(|&(c, r)| (c.distance(at), r))
+            .filter(|&(d, r)| d < r + 3.0)
+            .map(|(d, r)| d + r + 6.0)
+            .fold(4.0_f32, f32::max);
+        let candidates = if dot {
+            vec![
+                at + vec2(gap, -size.y * 0.5 - 1.0),
+                at + vec2(-gap - size.x, -size.y * 0.5 - 1.0),
+                at + vec2(-size.x * 0.5, -size.y - gap),
+                at + vec2(-size.x * 0.5, gap),
+            ]
         } else {
-            at - size * 0.5
+            vec![at - size * 0.5]
         };
-        let rect = Rect::from_min_size(pos, size).expand(2.0);
-        if taken.iter().any(|r| r.intersects(rect)) {
+        let free = candidates.into_iter().find_map(|pos| {
+            let rect = Rect::from_min_size(pos, size).expand(2.0);
+            (!blocked(rect) && !taken.iter().any(|r| r.intersects(rect))).then_some((pos, rect))
+        });
+        let Some((pos, rect)) = free else {
             continue;
-        }
+        };
         taken.push(rect);
-        if dot {
+        if dot && !blocked(Rect::from_center_size(at, vec2(5.0, 5.0))) {
             painter.circle(at, 2.5, Color32::WHITE, Stroke::new(1.2, s.label));
         }
         halo_text(painter, pos, galley, colour, s.halo);

@@ -154,7 +154,13 @@ pub struct MarkerLayer<'a> {
     pub selected: Option<usize>,
     pub show_rings: bool,
     pub events: &'a mut MapEvents,
+    /// Painted after clustering and before the markers, with the clusters' screen discs
+    /// (centre, radius), so that map labels can keep clear of the markers.
+    pub underlay: Option<Underlay<'a>>,
 }
+
+/// See [`MarkerLayer::underlay`].
+pub type Underlay<'a> = Box<dyn FnOnce(&egui::Painter, &ScreenTransform, &[(Pos2, f32)]) + 'a>;
 
 impl Plugin for MarkerLayer<'_> {
     fn run(
@@ -168,6 +174,10 @@ impl Plugin for MarkerLayer<'_> {
         let painter = ui.painter().with_clip_rect(rect);
         let t = ScreenTransform::new(projector, rect);
         let clusters = cluster(&t, self.items);
+        if let Some(underlay) = self.underlay {
+            let discs: Vec<(Pos2, f32)> = clusters.iter().map(|c| (c.centre, c.radius())).collect();
+            underlay(&painter, &t, &discs);
+        }
         paint(
             &painter,
             &t,
