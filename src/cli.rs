@@ -5,13 +5,30 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::formats;
-use crate::timeline::DayIndex;
+use crate::formats::csv_generic::Column;
+use crate::formats::{self, FormatError, Loaded};
+use crate::model::{Dataset, Day};
+use crate::timeline::{DayIndex, WindowMode};
+
+/// Columns named on the command line for CSV/TSV files (`--lat COL`, …): a header name or a
+/// 1-based column number. Empty means "detect".
+pub type ColumnChoices = Vec<(Column, String)>;
+
+/// Reads `path` like the GUI does; with column choices, a CSV/TSV is read with that mapping.
+pub fn load(path: &Path, columns: &ColumnChoices) -> Result<Loaded, String> {
+    if columns.is_empty() {
+        return formats::read_path(path).map_err(|e| e.to_string());
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let choices: Vec<(Column, &str)> = columns.iter().map(|(c, s)| (*c, s.as_str())).collect();
+    formats::csv_generic::read_with_columns(&bytes, &choices)
+        .map_err(|e: FormatError| format!("{}: {e}", path.display()))
+}
 
 /// `sitview info FILE [--json]`: prints a summary and exits 0, or says what is wrong and where
 /// and exits 1.
-pub fn info(path: &Path, as_json: bool) -> ExitCode {
-    let loaded = match formats::read_path(path) {
+pub fn info(path: &Path, as_json: bool, columns: &ColumnChoices) -> ExitCode {
+    let loaded = match load(path, columns) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("sitview: {e}");
@@ -25,6 +42,94 @@ pub fn info(path: &Path, as_json: bool) -> ExitCode {
         print!("{}", text(&summary));
     }
     ExitCode::SUCCESS
+}
+
+/// What `sitview convert` writes, chosen by the output's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    GeoJson,
+    AcledCsv,
+    Kml,
+    Kmz,
+}
+
+impl OutputFormat {
+    /// The format for an output path, or a message listing the known extensions.
+    pub fn for_path(path: &Path) -> Result<OutputFormat, String> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("geojson" | "json") => Ok(OutputFormat::GeoJson),
+            Some("csv") => Ok(OutputFormat::AcledCsv),
+            Some("kml") => Ok(OutputFormat::Kml),
+            Some("kmz") => Ok(OutputFormat::Kmz),
+            _ => Err(format!(
+                "{}: cannot tell the output format; use .geojson, .csv (ACLED columns), .kml or .kmz",
+                path.display()
+            )),
+        }
+    }
+
+    /// Serialises `dataset` in this format.
+    pub fn write(self, dataset: &Dataset) -> std::io::Result<Vec<u8>> {
+        Ok(match self {
+            OutputFormat::GeoJson => formats::geojson::write(dataset),
+            OutputFormat::AcledCsv => formats::acled::write(dataset),
+            OutputFormat::Kml => formats::kml::write(dataset),
+            OutputFormat::Kmz => formats::kml::write_kmz(dataset)?,
+        })
+    }
+}
+
+/// Keeps only the incidents visible in the time window ending on `day` (the same rule as the
+/// viewer's slider: ranges count on every day they cover).
+pub fn filter_window(dataset: &mut Dataset, day: Day, mode: WindowMode) {
+    let (from, to) = DayIndex::new(dataset).window_days(mode, day);
+    dataset.incidents.retain(|i| i.overlaps(from, to));
+}
+
+/// `sitview convert IN OUT`: reads any known format, optionally keeps one time window, writes
+/// the format OUT's extension names, atomically. Warnings go to stderr.
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    columns: &ColumnChoices,
+    window: Option<(Day, WindowMode)>,
+) -> ExitCode {
+    let run = || -> Result<String, String> {
+        let format = OutputFormat::for_path(output)?;
+        let mut loaded = load(input, columns)?;
+        for w in &loaded.warnings {
+            eprintln!("sitview: {}: {w}", input.display());
+        }
+        let total = loaded.dataset.incidents.len();
+        if let Some((day, mode)) = window {
+            filter_window(&mut loaded.dataset, day, mode);
+        }
+        let bytes = format
+            .write(&loaded.dataset)
+            .map_err(|e| format!("{}: {e}", output.display()))?;
+        formats::write_atomic(output, &bytes)
+            .map_err(|e| format!("{}: could not write: {e}", output.display()))?;
+        Ok(format!(
+            "wrote {} of {total} incidents to {} ({} warnings)",
+            loaded.dataset.incidents.len(),
+            output.display(),
+            loaded.warnings.len()
+        ))
+    };
+    match run() {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sitview: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The summary of a loaded file as JSON (the `--json` output).
@@ -51,6 +156,7 @@ pub fn summary(path: &Path, loaded: &formats::Loaded) -> serde_json::Value {
         "days_with_incidents": index.days_with_incidents(),
         "undated": index.undated().len(),
         "unlocated": ds.incidents.iter().filter(|i| i.location.is_none()).count(),
+        "overlays": ds.overlays.len(),
         "categories": categories,
         "warnings": loaded.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
     })
@@ -78,8 +184,8 @@ fn text(s: &serde_json::Value) -> String {
         s["days_with_incidents"]
     );
     out += &format!(
-        "Undated:    {}\nUnlocated:  {}\n",
-        s["undated"], s["unlocated"]
+        "Undated:    {}\nUnlocated:  {}\nOverlays:   {} (lines and areas)\n",
+        s["undated"], s["unlocated"], s["overlays"]
     );
     out += "Categories:\n";
     if let Some(cats) = s["categories"].as_object() {

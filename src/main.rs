@@ -41,7 +41,74 @@ enum Command {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        columns: ColumnArgs,
     },
+    /// Convert between formats (by extension: .geojson, .csv as ACLED, .kml, .kmz).
+    Convert {
+        input: PathBuf,
+        output: PathBuf,
+        /// Keep only the incidents visible on this day (YYYY-MM-DD) in --mode's window.
+        #[arg(long, value_parser = parse_day)]
+        on: Option<Day>,
+        /// Window for --on: `day`, `last:N` or `cumulative`.
+        #[arg(long, value_parser = parse_mode, default_value = "day", requires = "on")]
+        mode: WindowMode,
+        #[command(flatten)]
+        columns: ColumnArgs,
+    },
+}
+
+/// Columns of a CSV/TSV input, by header name or 1-based number; the rest is detected.
+#[derive(clap::Args)]
+struct ColumnArgs {
+    /// Latitude column.
+    #[arg(long, value_name = "COL")]
+    lat: Option<String>,
+    /// Longitude column.
+    #[arg(long, value_name = "COL")]
+    lon: Option<String>,
+    /// One column holding "lat, lon".
+    #[arg(long, value_name = "COL")]
+    latlon: Option<String>,
+    /// Date column.
+    #[arg(long, value_name = "COL")]
+    date: Option<String>,
+    /// End-date column, for incidents known only to within a range.
+    #[arg(long, value_name = "COL")]
+    date_end: Option<String>,
+    /// Source-text column.
+    #[arg(long, value_name = "COL")]
+    text: Option<String>,
+    /// Category column.
+    #[arg(long, value_name = "COL")]
+    category: Option<String>,
+    /// Title column.
+    #[arg(long, value_name = "COL")]
+    title: Option<String>,
+    /// Place-name column.
+    #[arg(long, value_name = "COL")]
+    place: Option<String>,
+}
+
+impl ColumnArgs {
+    fn choices(self) -> cli::ColumnChoices {
+        use sitview::formats::csv_generic::Column;
+        [
+            (Column::Lat, self.lat),
+            (Column::Lon, self.lon),
+            (Column::LatLon, self.latlon),
+            (Column::Date, self.date),
+            (Column::DateEnd, self.date_end),
+            (Column::Text, self.text),
+            (Column::Category, self.category),
+            (Column::Title, self.title),
+            (Column::Place, self.place),
+        ]
+        .into_iter()
+        .filter_map(|(c, v)| Some((c, v?)))
+        .collect()
+    }
 }
 
 fn parse_day(s: &str) -> Result<Day, String> {
@@ -55,7 +122,18 @@ fn parse_mode(s: &str) -> Result<WindowMode, String> {
 fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
-        Some(Command::Info { file, json }) => cli::info(&file, json),
+        Some(Command::Info {
+            file,
+            json,
+            columns,
+        }) => cli::info(&file, json, &columns.choices()),
+        Some(Command::Convert {
+            input,
+            output,
+            on,
+            mode,
+            columns,
+        }) => cli::convert(&input, &output, &columns.choices(), on.map(|d| (d, mode))),
         None => run_gui(StartOptions {
             file: args.file,
             date: args.date,

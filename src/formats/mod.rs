@@ -4,7 +4,14 @@
 //! sense, `write`. [`read_path`] / [`read_bytes`] detect the format and are the single entry point
 //! used by the GUI and the CLI alike. Nothing here knows about egui.
 
+pub mod acled;
+pub mod csv_generic;
+pub mod dates;
+pub mod encoding;
+pub mod gdelt;
 pub mod geojson;
+pub mod kml;
+pub mod timemap;
 
 use std::fmt;
 use std::io::Write as _;
@@ -75,12 +82,28 @@ pub struct Loaded {
 pub enum Format {
     #[default]
     GeoJson,
+    /// ACLED CSV export, current (31 columns) or legacy (upper-case headers).
+    Acled,
+    /// GDELT 2.0 events: tab-separated, no header, 61 columns.
+    Gdelt,
+    /// Any other CSV/TSV with coordinates and a date.
+    Csv,
+    Kml,
+    Kmz,
+    /// TimeMap JSON (Forensic Architecture / Bellingcat).
+    TimeMap,
 }
 
 impl Format {
     pub fn name(self) -> &'static str {
         match self {
             Format::GeoJson => "GeoJSON",
+            Format::Acled => "ACLED CSV",
+            Format::Gdelt => "GDELT events",
+            Format::Csv => "CSV",
+            Format::Kml => "KML",
+            Format::Kmz => "KMZ",
+            Format::TimeMap => "TimeMap JSON",
         }
     }
 }
@@ -116,23 +139,61 @@ impl fmt::Display for OpenError {
 impl std::error::Error for OpenError {}
 
 /// Detects the format of `bytes` (the file name helps) and reads it.
+///
+/// Content decides first where it is unambiguous (a zip is a KMZ, `<kml` is KML, a JSON event
+/// list is TimeMap, any other JSON is GeoJSON); the extension decides between the CSV-family
+/// readers, which are then told apart by their headers (ACLED) or shape (GDELT).
 pub fn read_bytes(bytes: &[u8], file_name: Option<&str>) -> Result<Loaded, FormatError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     let ext = file_name
         .and_then(|n| Path::new(n).extension())
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    match (first, ext.as_deref()) {
-        (None, _) => Err(FormatError::new("the file is empty")),
-        (Some(b'{'), _) | (_, Some("geojson" | "json")) => geojson::read(bytes),
-        (_, Some(ext @ ("csv" | "tsv" | "kml" | "kmz"))) => Err(FormatError::new(format!(
-            "reading .{ext} files is not supported yet; this version reads GeoJSON"
-        ))),
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
+    if first.is_none() {
+        return Err(FormatError::new("the file is empty"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return kml::read_kmz(bytes);
+    }
+    if kml::sniff(bytes) {
+        return kml::read(bytes);
+    }
+    let json_ext = matches!(
+        ext.as_deref(),
+        Some("geojson" | "json" | "geojsonl" | "geojsons" | "ndjson" | "jsonl")
+    );
+    if matches!(first, Some(b'{' | b'[' | 0x1E)) || json_ext {
+        return if timemap::sniff(bytes) {
+            timemap::read(bytes)
+        } else {
+            geojson::read(bytes)
+        };
+    }
+    if acled::sniff(bytes) {
+        return acled::read(bytes);
+    }
+    if gdelt::sniff(bytes) {
+        return gdelt::read(bytes);
+    }
+    match ext.as_deref() {
+        Some("kml") => kml::read(bytes),
+        Some("kmz") => kml::read_kmz(bytes),
+        Some("csv" | "tsv" | "txt" | "tab") => csv_generic::read(bytes),
+        _ if looks_like_text(body) && csv_generic::sniff(bytes) => csv_generic::read(bytes),
         _ => Err(FormatError::new(
-            "not a format this program knows: expected a GeoJSON FeatureCollection",
+            "not a format this program knows: expected GeoJSON, TimeMap JSON, KML/KMZ, \
+             ACLED or GDELT exports, or a CSV/TSV with coordinates and dates",
         )),
     }
+}
+
+/// Whether the start of `bytes` is text (no NUL or other control bytes besides whitespace).
+fn looks_like_text(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .take(4096)
+        .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
 /// Reads and detects the file at `path`.
@@ -221,7 +282,11 @@ mod tests {
         );
         let e = read_bytes(b"\x00\x01binary", Some("x.bin")).unwrap_err();
         assert!(e.message.contains("not a format"), "{e}");
+        // A CSV without coordinates or dates says what it lacks.
         let e = read_bytes(b"a,b\n1,2\n", Some("x.csv")).unwrap_err();
-        assert!(e.message.contains(".csv"), "{e}");
+        assert!(
+            e.message.contains("coordinate") || e.message.contains("date"),
+            "{e}"
+        );
     }
 }

@@ -5,6 +5,8 @@ mod day;
 
 pub use day::{Day, DayParseError, days_in_month};
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 /// A WGS84 position in degrees.
@@ -189,6 +191,24 @@ pub struct Dataset {
     pub title: Option<String>,
     /// In file order: saving writes them back in the same order.
     pub incidents: Vec<Incident>,
+    /// Colours the file gives its categories (KML styles, a saved legend), as sRGB.
+    pub category_colours: BTreeMap<String, [u8; 3]>,
+    /// Lines and areas that came with the file (front lines, areas of control): kept and saved,
+    /// never turned into incidents.
+    pub overlays: Vec<Overlay>,
+}
+
+/// A non-point shape from an imported file, kept as an overlay.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Overlay {
+    pub name: Option<String>,
+    /// Visible from `date` to `date_end` (inclusive); undated overlays are always visible.
+    pub date: Option<Day>,
+    pub date_end: Option<Day>,
+    /// WGS84 lon/lat; `None` only for a geometry type this program cannot hold.
+    pub geometry: Option<geo::Geometry<f64>>,
+    /// The feature's other properties, written back unchanged.
+    pub properties: Map<String, Value>,
 }
 
 impl Dataset {

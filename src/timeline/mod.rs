@@ -186,6 +186,7 @@ mod tests {
                 },
                 inc("early", "2016-09-01", Some("2016-09-02")),
             ],
+            ..Default::default()
         };
         let idx = DayIndex::new(&ds);
         assert_eq!(
@@ -224,6 +225,7 @@ mod tests {
                 inc("b", "2016-09-19", None),
                 inc("c", "2016-09-22", None),
             ],
+            ..Default::default()
         };
         let idx = DayIndex::new(&ds);
         assert_eq!(idx.per_day(), &[2, 1, 1, 2]);
@@ -237,6 +239,7 @@ mod tests {
         let ds = Dataset {
             title: None,
             incidents: vec![inc("a", "2016-09-19", None)],
+            ..Default::default()
         };
         let idx = DayIndex::new(&ds);
         let cur = d("2016-09-22");

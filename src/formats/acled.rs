@@ -1,0 +1,581 @@
+//! ACLED (Armed Conflict Location & Event Data) CSV exports: the current 31-column export
+//! (`event_id_cnty, event_date, year, time_precision, disorder_type, …, tags, timestamp`) and
+//! the legacy one (upper-case headers, `GWNO, EVENT_ID_CNTY, …, ALLY_ACTOR_1, …`). Columns are
+//! found by name, in any order and any case.
+//!
+//! How an ACLED row becomes an incident:
+//!
+//! | ACLED                      | incident                                                    |
+//! |----------------------------|-------------------------------------------------------------|
+//! | `event_id_cnty`            | `id` (a repeated id gets `-2`, `-3`, … and a warning)        |
+//! | `event_date`               | `date` (ISO, `19 September 2016`, `19-September-2016`, `19/09/2016` day-first) |
+//! | `time_precision` 1/2/3     | `date_precision` day/week/month                             |
+//! | `sub_event_type`           | `category` (`Air/drone strike`); legacy files, which have none, use `event_type` |
+//! | `event_type`               | kept in `extra` (when `sub_event_type` is the category)     |
+//! | `location`, `admin1`       | `place`, `admin1`                                           |
+//! | `latitude`, `longitude`    | `location`                                                  |
+//! | `geo_precision` 1/2/3      | exact / near, radius [`NEAR_RADIUS_M`] / approximate, radius [`APPROXIMATE_RADIUS_M`] |
+//! | `source`, `notes`          | one source: publisher = `source` as written (`"SOHR; Step News"` is kept as one string: the notes are ACLED's one summary of all of them, not a quote from each), quote = `notes`; publisher `ACLED` when only notes are given |
+//! | `fatalities`               | `casualties.killed` (ACLED's `0` is read as 0 killed)       |
+//! | everything else            | `extra`, under the current lower-case column name           |
+//!
+//! The title is made up: `"Air/drone strike in Aleppo"`. `NA`, `NULL`, `None`, `N/A` and empty
+//! cells are missing values. A value that cannot be read (a bad date, bad coordinates) is kept
+//! as text in `extra` under its column name, with a warning, and written back unchanged.
+//!
+//! [`write`] produces the current 31-column export (see its documentation for what cannot be
+//! expressed in it). ACLED → [`read`] → [`write`] → [`read`] gives the same incidents.
+
+use std::borrow::Cow;
+
+use csv::ByteRecord;
+use serde_json::{Map, Value};
+
+use super::csv_generic::{
+    Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric, detect_delimiter,
+    first_line, locate, parse_count, put_extra,
+};
+use super::dates::{DateCell, DateColumn, DayOrder};
+use super::{Format, FormatError, Loaded, encoding};
+use crate::model::{Dataset, DatePrecision, Incident, LocationPrecision, Source};
+
+/// The columns of the current ACLED export, in its order.
+pub const COLUMNS: [&str; 31] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+];
+
+/// Legacy column names and the current names they are read (and kept in `extra`) as.
+const ALIASES: [(&str, &str); 2] = [
+    ("ally_actor_1", "assoc_actor_1"),
+    ("ally_actor_2", "assoc_actor_2"),
+];
+
+/// Radius for `geo_precision` 2 (the event was near a named town, or in a part of a region
+/// whose town is used): 5 km.
+pub const NEAR_RADIUS_M: f64 = 5_000.0;
+
+/// Radius for `geo_precision` 3 (only a larger region is known; its centre or capital is
+/// used): 25 km.
+pub const APPROXIMATE_RADIUS_M: f64 = 25_000.0;
+
+/// Publisher given to a row that has notes but no `source`.
+const ACLED: &str = "ACLED";
+
+/// Whether `bytes` start with an ACLED header (current or legacy): a first line naming
+/// `event_id_cnty` and `event_date`, in any case.
+pub fn sniff(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(8 * 1024)).unwrap_or(bytes);
+    let (text, _) = encoding::decode(head);
+    let line = first_line(&text).to_ascii_lowercase();
+    line.contains("event_id_cnty") && line.contains("event_date")
+}
+
+/// Reads an ACLED export. Fails only when the file has no header naming `event_date`,
+/// `latitude` and `longitude`; every data record becomes an incident.
+pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
+    let mut warnings = Warnings::default();
+    let text = decode_text(bytes, &mut warnings);
+    if text.trim().is_empty() {
+        return Err(FormatError::new("the file is empty"));
+    }
+    let delimiter = detect_delimiter(first_line(&text)).ok_or_else(|| FormatError {
+        line: Some(1),
+        column: None,
+        message: "not an ACLED export: the first line is not a list of column names separated \
+                  by commas"
+            .to_owned(),
+    })?;
+    let mut reader = Records::new(&text, delimiter, true);
+    let mut rec = ByteRecord::new();
+    if reader.next(&mut rec)?.is_none() {
+        return Err(FormatError::new("the file is empty"));
+    }
+    let mut rows = Rows {
+        cols: Columns::from_header(&rec)?,
+        warnings,
+        incidents: Vec::new(),
+        ids: UniqueIds::default(),
+        dates: DateColumn::new(),
+    };
+    let mut records = 0usize;
+    while let Some(line) = reader.next(&mut rec)? {
+        records += 1;
+        rows.read(&rec, line);
+    }
+    let (incidents, warnings) = rows.finish();
+    Ok(Loaded {
+        dataset: Dataset {
+            incidents,
+            ..Default::default()
+        },
+        warnings,
+        records,
+        format: Format::Acled,
+    })
+}
+
+/// Where the columns this reader interprets are; the others go to `extra`.
+#[derive(Debug, Default)]
+struct Columns {
+    count: usize,
+    id: Option<usize>,
+    date: Option<usize>,
+    time_precision: Option<usize>,
+    event_type: Option<usize>,
+    sub_event_type: Option<usize>,
+    location: Option<usize>,
+    admin1: Option<usize>,
+    lat: Option<usize>,
+    lon: Option<usize>,
+    geo_precision: Option<usize>,
+    source: Option<usize>,
+    notes: Option<usize>,
+    fatalities: Option<usize>,
+    /// Other columns with the (current, lower-case) name they are kept under.
+    extra: Vec<(usize, String)>,
+}
+
+impl Columns {
+    fn from_header(rec: &ByteRecord) -> Result<Columns, FormatError> {
+        let mut c = Columns {
+            count: rec.len(),
+            ..Default::default()
+        };
+        let mut names = Vec::with_capacity(rec.len());
+        for (i, raw) in rec.iter().enumerate() {
+            let lower = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+            let name = ALIASES
+                .iter()
+                .find(|(old, _)| *old == lower)
+                .map_or(lower, |(_, new)| (*new).to_owned());
+            let slot = match name.as_str() {
+                "event_id_cnty" => &mut c.id,
+                "event_date" => &mut c.date,
+                "time_precision" => &mut c.time_precision,
+                "event_type" => &mut c.event_type,
+                "sub_event_type" => &mut c.sub_event_type,
+                "location" => &mut c.location,
+                "admin1" => &mut c.admin1,
+                "latitude" => &mut c.lat,
+                "longitude" => &mut c.lon,
+                "geo_precision" => &mut c.geo_precision,
+                "source" => &mut c.source,
+                "notes" => &mut c.notes,
+                "fatalities" => &mut c.fatalities,
+                "" => {
+                    c.extra.push((i, format!("column {}", i + 1)));
+                    continue;
+                }
+                _ => {
+                    c.extra.push((i, name.clone()));
+                    names.push(name);
+                    continue;
+                }
+            };
+            if slot.is_none() {
+                *slot = Some(i);
+            } else {
+                c.extra.push((i, format!("{name} ({})", i + 1)));
+            }
+            names.push(name);
+        }
+        let missing: Vec<&str> = [
+            ("event_date", c.date),
+            ("latitude", c.lat),
+            ("longitude", c.lon),
+        ]
+        .into_iter()
+        .filter(|(_, i)| i.is_none())
+        .map(|(n, _)| n)
+        .collect();
+        if !missing.is_empty() {
+            return Err(FormatError {
+                line: Some(1),
+                column: None,
+                message: format!(
+                    "not an ACLED export: the header has no {} column (columns: {})",
+                    missing.join(", no "),
+                    names.join(", ")
+                ),
+            });
+        }
+        Ok(c)
+    }
+}
+
+/// Turns ACLED records into incidents.
+struct Rows {
+    cols: Columns,
+    warnings: Warnings,
+    incidents: Vec<Incident>,
+    ids: UniqueIds,
+    /// `event_date` values like `01/02/2016`, decided day-first unless the column proves
+    /// otherwise; keyed by (incident index, line).
+    dates: DateColumn<(usize, u64)>,
+}
+
+impl Rows {
+    fn read(&mut self, rec: &ByteRecord, line: u64) {
+        let c = &self.cols;
+        let w = &mut self.warnings;
+        if rec.len() != c.count {
+            w.line(
+                line,
+                format!(
+                    "{} fields where the header has {}; read the fields that are there",
+                    rec.len(),
+                    c.count
+                ),
+            );
+        }
+        let mut inc = Incident::default();
+        let id = match cell(rec, c.id) {
+            Some(id) => id.to_owned(),
+            None => {
+                let id = format!("acled-line-{line}");
+                w.line(line, format!("no event_id_cnty; given the id {id:?}"));
+                id
+            }
+        };
+        let (id, renamed) = self.ids.claim(id, &self.incidents);
+        if renamed {
+            w.line(line, format!("duplicate event_id_cnty; renamed to {id:?}"));
+        }
+        inc.id = id;
+
+        inc.date_precision = time_precision(rec, c.time_precision, line, w, &mut inc.extra);
+        match cell(rec, c.date) {
+            None => w.line(line, "no event_date; listed as undated"),
+            Some(s) => {
+                match self.dates.add((self.incidents.len(), line), s) {
+                    DateCell::Parsed(d, p) => {
+                        inc.date = Some(d);
+                        inc.date_precision = coarser(inc.date_precision, p);
+                    }
+                    DateCell::Deferred => {}
+                    DateCell::Unreadable => {
+                        w.line(
+                        line,
+                        format!("event_date {s:?} is not a date; listed as undated (the text is kept)"),
+                    );
+                        put_extra(&mut inc.extra, "event_date", s);
+                    }
+                }
+            }
+        }
+
+        let (lat, lon) = (cell(rec, c.lat), cell(rec, c.lon));
+        inc.location = locate(lat, lon, line, w);
+        if inc.location.is_none() {
+            for (key, v) in [("latitude", lat), ("longitude", lon)] {
+                if let Some(v) = v {
+                    put_extra(&mut inc.extra, key, v);
+                }
+            }
+        }
+        (inc.location_precision, inc.location_radius_m) =
+            geo_precision(rec, c.geo_precision, line, w, &mut inc.extra);
+
+        inc.place = cell(rec, c.location).unwrap_or_default().to_owned();
+        inc.admin1 = cell(rec, c.admin1).map(str::to_owned);
+        let event_type = cell(rec, c.event_type);
+        inc.category = match (cell(rec, c.sub_event_type), event_type) {
+            (Some(sub), et) => {
+                if let Some(et) = et {
+                    put_extra(&mut inc.extra, "event_type", et);
+                }
+                sub.to_owned()
+            }
+            (None, Some(et)) => et.to_owned(),
+            (None, None) => "Other".to_owned(),
+        };
+        inc.title = match inc.place.as_str() {
+            "" => inc.category.clone(),
+            place => format!("{} in {place}", inc.category),
+        };
+        if let Some(s) = cell(rec, c.fatalities) {
+            inc.casualties.killed = parse_count(s);
+            if inc.casualties.killed.is_none() {
+                w.line(
+                    line,
+                    format!("fatalities {s:?} is not a whole number; kept as text"),
+                );
+                put_extra(&mut inc.extra, "fatalities", s);
+            }
+        }
+        let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
+        if publisher.is_some() || notes.is_some() {
+            inc.sources.push(Source {
+                publisher: publisher.unwrap_or(ACLED).to_owned(),
+                quote: notes.unwrap_or_default().to_owned(),
+                ..Default::default()
+            });
+        }
+        for (i, name) in &c.extra {
+            if let Some(v) = cell(rec, Some(*i)) {
+                put_extra(&mut inc.extra, name, v);
+            }
+        }
+        for i in c.count..rec.len() {
+            if let Some(v) = cell(rec, Some(i)) {
+                put_extra(&mut inc.extra, &format!("column {}", i + 1), v);
+            }
+        }
+        self.incidents.push(inc);
+    }
+
+    /// Resolves `01/02/2016`-style dates (day-first, as ACLED writes them, unless the column
+    /// proves month-first) and hands over incidents and warnings.
+    fn finish(mut self) -> (Vec<Incident>, Vec<super::Warning>) {
+        let out = self.dates.finish();
+        if out.ambiguous && out.order == DayOrder::MonthFirst {
+            self.warnings.file(
+                "event_date mixes day-first and month-first dates; most are month-first (as a \
+                 US spreadsheet writes them), so all were read month-first",
+            );
+        }
+        for ((i, line), day) in out.resolved {
+            let Some(inc) = self.incidents.get_mut(i) else {
+                continue;
+            };
+            match day {
+                Ok((d, p)) => {
+                    inc.date = Some(d);
+                    inc.date_precision = coarser(inc.date_precision, p);
+                }
+                Err(n) => {
+                    self.warnings.line(
+                        line,
+                        format!(
+                            "event_date: {}; listed as undated",
+                            describe_numeric(n, out.order)
+                        ),
+                    );
+                    let text = format!("{:02}/{:02}/{}", n.first, n.second, n.year);
+                    put_extra(&mut inc.extra, "event_date", &text);
+                }
+            }
+        }
+        (self.incidents, self.warnings.finish())
+    }
+}
+
+/// `time_precision` 1/2/3 → day/week/month; missing → day.
+fn time_precision(
+    rec: &ByteRecord,
+    col: Option<usize>,
+    line: u64,
+    w: &mut Warnings,
+    extra: &mut Map<String, Value>,
+) -> DatePrecision {
+    match cell(rec, col) {
+        None | Some("1") => DatePrecision::Day,
+        Some("2") => DatePrecision::Week,
+        Some("3") => DatePrecision::Month,
+        Some(other) => {
+            w.line(
+                line,
+                format!("time_precision {other:?} is not 1, 2 or 3; the date is taken as exact (the text is kept)"),
+            );
+            put_extra(extra, "time_precision", other);
+            DatePrecision::Day
+        }
+    }
+}
+
+/// `geo_precision` 1/2/3 → exact / near / approximate with the radius documented above.
+fn geo_precision(
+    rec: &ByteRecord,
+    col: Option<usize>,
+    line: u64,
+    w: &mut Warnings,
+    extra: &mut Map<String, Value>,
+) -> (LocationPrecision, Option<f64>) {
+    match cell(rec, col) {
+        None | Some("1") => (LocationPrecision::Exact, None),
+        Some("2") => (LocationPrecision::Near, Some(NEAR_RADIUS_M)),
+        Some("3") => (LocationPrecision::Approximate, Some(APPROXIMATE_RADIUS_M)),
+        Some(other) => {
+            w.line(
+                line,
+                format!("geo_precision {other:?} is not 1, 2 or 3; the location is taken as exact (the text is kept)"),
+            );
+            put_extra(extra, "geo_precision", other);
+            (LocationPrecision::Exact, None)
+        }
+    }
+}
+
+/// Writes the dataset as a current 31-column ACLED export (UTF-8, `\n` line ends, header
+/// first).
+///
+/// - `event_date` is ISO `YYYY-MM-DD`; `year` is the date's year; `time_precision` is 1/2/3
+///   for day/week/month, and 3 for year-precise dates (ACLED has nothing coarser). A date
+///   range (`date_end`) cannot be expressed and is not written.
+/// - `geo_precision` is 1/2/3 for exact/near/approximate; radii are not written.
+/// - `source` is the sources' publishers joined with `"; "`, `notes` their quotes joined with
+///   a blank line; URLs, attributions and the analyst's notes are not written.
+/// - `fatalities` is the number killed, left empty when not reported (not ACLED's `0`, which
+///   would claim that nobody died).
+/// - `sub_event_type` is the category when `extra` holds an `event_type`; otherwise the
+///   category is written as `event_type`.
+/// - Other columns come from `extra` fields of the same name; `extra` fields that are not
+///   ACLED columns are not written. Values a reader could not interpret (kept as text in
+///   `extra`) are written back as they were.
+pub fn write(dataset: &Dataset) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(COLUMNS);
+    let mut row: Vec<Cow<'_, str>> = Vec::with_capacity(COLUMNS.len());
+    for inc in &dataset.incidents {
+        row.clear();
+        row.extend(COLUMNS.iter().map(|col| value(inc, col)));
+        let _ = w.write_record(row.iter().map(|v| v.as_bytes()));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The text of one ACLED column for an incident.
+fn value<'a>(inc: &'a Incident, col: &str) -> Cow<'a, str> {
+    let extra = || extra_text(inc, col).unwrap_or_default();
+    let has_event_type = inc.extra.contains_key("event_type");
+    match col {
+        "event_id_cnty" => Cow::Borrowed(&inc.id),
+        "event_date" => inc.date.map_or_else(extra, |d| d.to_string().into()),
+        "year" => inc
+            .date
+            .map_or_else(extra, |d| d.ymd().0.to_string().into()),
+        "time_precision" => {
+            extra_text(inc, col).unwrap_or(Cow::Borrowed(match inc.date_precision {
+                DatePrecision::Day => "1",
+                DatePrecision::Week => "2",
+                DatePrecision::Month | DatePrecision::Year => "3",
+            }))
+        }
+        "event_type" if !has_event_type => Cow::Borrowed(&inc.category),
+        "sub_event_type" if has_event_type => Cow::Borrowed(&inc.category),
+        "sub_event_type" => Cow::Borrowed(""),
+        "admin1" => inc.admin1.as_deref().map_or_else(extra, Cow::Borrowed),
+        "location" => Cow::Borrowed(&inc.place),
+        "latitude" => inc
+            .location
+            .map_or_else(extra, |p| p.lat.to_string().into()),
+        "longitude" => inc
+            .location
+            .map_or_else(extra, |p| p.lon.to_string().into()),
+        "geo_precision" => {
+            extra_text(inc, col).unwrap_or(Cow::Borrowed(match inc.location_precision {
+                LocationPrecision::Exact => "1",
+                LocationPrecision::Near => "2",
+                LocationPrecision::Approximate => "3",
+            }))
+        }
+        "source" => join(inc.sources.iter().map(|s| s.publisher.as_str()), "; "),
+        "notes" => join(inc.sources.iter().map(|s| s.quote.as_str()), "\n\n"),
+        "fatalities" => inc
+            .casualties
+            .killed
+            .map_or_else(extra, |k| k.to_string().into()),
+        _ => extra(),
+    }
+}
+
+/// The non-empty parts joined with `sep`.
+fn join<'a>(parts: impl Iterator<Item = &'a str>, sep: &str) -> Cow<'a, str> {
+    let parts: Vec<&str> = parts.filter(|p| !p.trim().is_empty()).collect();
+    match parts.as_slice() {
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(one),
+        many => Cow::Owned(many.join(sep)),
+    }
+}
+
+/// An `extra` value as text (numbers and JSON values as JSON).
+fn extra_text<'a>(inc: &'a Incident, key: &str) -> Option<Cow<'a, str>> {
+    match inc.extra.get(key)? {
+        Value::Null => None,
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        other => Some(Cow::Owned(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+
+    #[test]
+    fn reads_one_current_row() {
+        let text = format!(
+            "{HEADER}\nSYR1,2016-09-19,2016,2,Political violence,Explosions/Remote violence,Air/drone strike,Military Forces of Russia (2000-),,8,Civilians (Syria),,7,78,Civilian targeting,760,Middle East,Syria,Aleppo,Jebel Saman,Urm al-Kubra,Urm al-Kubra,36.1447,36.9431,2,SARC; Reuters,Other-National,\"Airstrike hit a convoy, 20 killed.\",20,,1618581234\n"
+        );
+        let l = read(text.as_bytes()).unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        let inc = &l.dataset.incidents[0];
+        assert_eq!(inc.id, "SYR1");
+        assert_eq!(inc.title, "Air/drone strike in Urm al-Kubra");
+        assert_eq!(inc.date_precision, DatePrecision::Week);
+        assert_eq!(inc.location_precision, LocationPrecision::Near);
+        assert_eq!(inc.sources[0].publisher, "SARC; Reuters");
+        assert_eq!(inc.extra["event_type"], "Explosions/Remote violence");
+        assert_eq!(inc.extra["actor1"], "Military Forces of Russia (2000-)");
+        assert!(
+            !inc.extra.contains_key("assoc_actor_1"),
+            "empty cells are not kept"
+        );
+        let again = read(&write(&l.dataset)).unwrap();
+        assert_eq!(again.dataset, l.dataset);
+    }
+
+    #[test]
+    fn sniffs_current_and_legacy_headers() {
+        assert!(sniff(format!("\u{feff}{HEADER}\n").as_bytes()));
+        assert!(sniff(
+            b"GWNO,EVENT_ID_CNTY,EVENT_ID_NO_CNTY,EVENT_DATE,YEAR\r\n"
+        ));
+        assert!(!sniff(b"date,latitude,longitude\n"));
+        assert!(!sniff(b""));
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let e = read(b"event_id_cnty,event_date,lat\nX,2016-01-01,3\n").unwrap_err();
+        assert!(
+            e.message.contains("no latitude, no longitude column"),
+            "{e}"
+        );
+    }
+}
