@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::formats::csv_generic::Column;
+use crate::formats::export::OutputFormat;
 use crate::formats::{self, FormatError, Loaded};
 use crate::model::{Dataset, Day};
 use crate::timeline::{DayIndex, WindowMode};
@@ -42,45 +43,6 @@ pub fn info(path: &Path, as_json: bool, columns: &ColumnChoices) -> ExitCode {
         print!("{}", text(&summary));
     }
     ExitCode::SUCCESS
-}
-
-/// What `sitview convert` writes, chosen by the output's extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    GeoJson,
-    AcledCsv,
-    Kml,
-    Kmz,
-}
-
-impl OutputFormat {
-    /// The format for an output path, or a message listing the known extensions.
-    pub fn for_path(path: &Path) -> Result<OutputFormat, String> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("geojson" | "json") => Ok(OutputFormat::GeoJson),
-            Some("csv") => Ok(OutputFormat::AcledCsv),
-            Some("kml") => Ok(OutputFormat::Kml),
-            Some("kmz") => Ok(OutputFormat::Kmz),
-            _ => Err(format!(
-                "{}: cannot tell the output format; use .geojson, .csv (ACLED columns), .kml or .kmz",
-                path.display()
-            )),
-        }
-    }
-
-    /// Serialises `dataset` in this format.
-    pub fn write(self, dataset: &Dataset) -> std::io::Result<Vec<u8>> {
-        Ok(match self {
-            OutputFormat::GeoJson => formats::geojson::write(dataset),
-            OutputFormat::AcledCsv => formats::acled::write(dataset),
-            OutputFormat::Kml => formats::kml::write(dataset),
-            OutputFormat::Kmz => formats::kml::write_kmz(dataset)?,
-        })
-    }
 }
 
 /// Keeps only the incidents visible in the time window ending on `day` (the same rule as the

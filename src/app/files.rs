@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, channel};
 
 use super::Notice;
+use crate::formats::export::OutputFormat;
 
 /// File name of the built-in sample.
 pub const SAMPLE_NAME: &str = "aleppo-2016-09.geojson";
@@ -16,6 +17,8 @@ const MAX_RECENT: usize = 10;
 pub enum Action {
     Open(PathBuf),
     SaveTo(PathBuf),
+    /// Export everything (`false`) or only the current time window (`true`).
+    ExportTo(PathBuf, bool),
     OpenSample,
     Notice(Notice),
 }
@@ -24,7 +27,25 @@ pub enum Action {
 enum DialogKind {
     Open,
     Save,
+    Export { window_only: bool },
 }
+
+impl DialogKind {
+    fn action(self, path: PathBuf) -> Action {
+        match self {
+            DialogKind::Open => Action::Open(path),
+            DialogKind::Save => Action::SaveTo(with_extension(path)),
+            DialogKind::Export { window_only } => {
+                Action::ExportTo(with_extension(path), window_only)
+            }
+        }
+    }
+}
+
+/// Extensions of the files the program reads, for the Open dialog.
+const READABLE: [&str; 12] = [
+    "geojson", "json", "geojsonl", "ndjson", "csv", "tsv", "txt", "kml", "kmz", "CSV", "KML", "KMZ",
+];
 
 /// The in-app path dialog.
 struct PathDialog {
@@ -66,11 +87,17 @@ impl Files {
     }
 
     pub fn open_dialog(&mut self, ctx: &egui::Context) {
-        self.start_dialog(ctx, DialogKind::Open);
+        self.start_dialog(ctx, DialogKind::Open, String::new());
     }
 
-    pub fn save_as(&mut self, ctx: &egui::Context) {
-        self.start_dialog(ctx, DialogKind::Save);
+    /// Save As, proposing `name`.
+    pub fn save_as(&mut self, ctx: &egui::Context, name: String) {
+        self.start_dialog(ctx, DialogKind::Save, name);
+    }
+
+    /// Export everything or only the current window, proposing `name`.
+    pub fn export(&mut self, ctx: &egui::Context, name: String, window_only: bool) {
+        self.start_dialog(ctx, DialogKind::Export { window_only }, name);
     }
 
     /// Shows the in-app path dialog.
@@ -82,14 +109,14 @@ impl Files {
         });
     }
 
-    fn start_dialog(&mut self, ctx: &egui::Context, kind: DialogKind) {
+    fn start_dialog(&mut self, ctx: &egui::Context, kind: DialogKind, name: String) {
         if self.pending.is_some() {
             return;
         }
         if !native_dialog_available() {
             self.path_dialog = Some(PathDialog {
                 kind,
-                text: String::new(),
+                text: name,
                 reason: Some(
                     "No system file dialog is available here (no desktop portal or zenity): \
                      type the path instead."
@@ -106,18 +133,32 @@ impl Files {
             .and_then(|p| p.parent())
             .map(Path::to_path_buf);
         std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new()
-                .add_filter("Incident files (GeoJSON)", &["geojson", "json"])
-                .add_filter("All files", &["*"]);
+            let mut dialog = rfd::FileDialog::new();
             if let Some(dir) = start_dir {
                 dialog = dialog.set_directory(dir);
             }
             let picked = match kind {
-                DialogKind::Open => dialog.set_title("Open incident file").pick_file(),
-                DialogKind::Save => dialog
-                    .set_title("Save incidents as GeoJSON")
-                    .set_file_name("incidents.geojson")
-                    .save_file(),
+                DialogKind::Open => dialog
+                    .add_filter(
+                        "Incident files (GeoJSON, CSV, ACLED, GDELT, KML, KMZ, TimeMap)",
+                        &READABLE,
+                    )
+                    .add_filter("All files", &["*"])
+                    .set_title("Open incident file")
+                    .pick_file(),
+                DialogKind::Save | DialogKind::Export { .. } => {
+                    for f in OutputFormat::ALL {
+                        dialog = dialog.add_filter(f.label(), &[f.extension()]);
+                    }
+                    let title = match kind {
+                        DialogKind::Export { window_only: true } => {
+                            "Export the incidents of the current window"
+                        }
+                        DialogKind::Export { .. } => "Export all incidents",
+                        _ => "Save incidents as",
+                    };
+                    dialog.set_title(title).set_file_name(name).save_file()
+                }
             };
             let _ = tx.send(picked);
             ctx.request_repaint();
@@ -130,10 +171,7 @@ impl Files {
         if let Some((kind, rx)) = &self.pending {
             match rx.try_recv() {
                 Ok(Some(path)) => {
-                    self.actions.push(match kind {
-                        DialogKind::Open => Action::Open(path),
-                        DialogKind::Save => Action::SaveTo(with_extension(path)),
-                    });
+                    self.actions.push(kind.action(path));
                     self.pending = None;
                 }
                 Ok(None) => self.pending = None,
@@ -160,7 +198,7 @@ impl Files {
     }
 
     /// The File menu's open/save entries and the recent list.
-    pub fn menu_ui(&mut self, ui: &mut egui::Ui, save_label: &str) -> bool {
+    pub fn menu_ui(&mut self, ui: &mut egui::Ui, save_label: &str, suggested: &str) -> bool {
         let mut save = false;
         if ui.button("Open…  (Ctrl+O)").clicked() {
             self.open_dialog(ui.ctx());
@@ -193,8 +231,18 @@ impl Files {
             save = true;
         }
         if ui.button("Save as…  (Ctrl+Shift+S)").clicked() {
-            self.save_as(ui.ctx());
+            self.save_as(ui.ctx(), suggested.to_owned());
         }
+        ui.menu_button("Export", |ui| {
+            let stem = suggested.trim_end_matches(".geojson");
+            if ui.button("Everything…").clicked() {
+                self.export(ui.ctx(), format!("{stem}.kml"), false);
+            }
+            if ui.button("Only the current window…").clicked() {
+                self.export(ui.ctx(), format!("{stem}-window.kml"), true);
+            }
+            ui.weak("GeoJSON, ACLED-style CSV, KML or KMZ, by extension");
+        });
         save
     }
 
@@ -208,6 +256,8 @@ impl Files {
         let title = match dialog.kind {
             DialogKind::Open => "Open file",
             DialogKind::Save => "Save as",
+            DialogKind::Export { window_only: false } => "Export all incidents",
+            DialogKind::Export { window_only: true } => "Export the current window",
         };
         egui::Window::new(title)
             .open(&mut open)
@@ -248,10 +298,7 @@ impl Files {
         if let Some(path) = done {
             let kind = dialog.kind;
             self.path_dialog = None;
-            self.actions.push(match kind {
-                DialogKind::Open => Action::Open(path),
-                DialogKind::Save => Action::SaveTo(with_extension(path)),
-            });
+            self.actions.push(kind.action(path));
         } else if !open {
             self.path_dialog = None;
         }

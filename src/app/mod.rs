@@ -2,15 +2,18 @@
 //! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
 
 mod files;
+mod import;
 mod panels;
 mod timebar;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use egui::{Color32, Key, KeyboardShortcut, Modifiers};
 use walkers::{Map, MapMemory, lon_lat};
 
-use crate::formats::{self, Loaded, Warning};
+use crate::formats::export::OutputFormat;
+use crate::formats::{self, Format, Loaded, Warning};
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
 use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::{ScreenTransform, category_colours};
@@ -52,23 +55,45 @@ pub struct Document {
     pub dirty: bool,
     pub warnings: Vec<Warning>,
     pub records: usize,
+    /// The format the file was read from.
+    pub format: Format,
     pub index: DayIndex,
     pub colours: Vec<(String, Color32)>,
+    /// Incidents without a date or a place: listed apart in the side panel.
+    pub unplaced: Vec<usize>,
 }
 
 impl Document {
     pub fn new(loaded: Loaded, origin: Origin) -> Document {
         let index = DayIndex::new(&loaded.dataset);
-        let colours = category_colours(&loaded.dataset.categories());
+        let mut colours = category_colours(&loaded.dataset.categories());
+        // Colours the file gives (KML styles, a saved legend) win over the palette.
+        for (category, colour) in &mut colours {
+            if let Some([r, g, b]) = loaded.dataset.category_colours.get(category) {
+                *colour = Color32::from_rgb(*r, *g, *b);
+            }
+        }
+        let unplaced = (loaded.dataset.incidents.iter().enumerate())
+            .filter(|(_, i)| i.date.is_none() || i.location.is_none())
+            .map(|(k, _)| k)
+            .collect();
         Document {
+            unplaced,
             dataset: loaded.dataset,
             origin,
             dirty: false,
             warnings: loaded.warnings,
             records: loaded.records,
+            format: loaded.format,
             index,
             colours,
         }
+    }
+
+    /// Whether Save may write back to the file it came from: only GeoJSON is written without
+    /// loss; an imported CSV or KML is never overwritten in another shape.
+    pub fn saves_in_place(&self) -> bool {
+        matches!(self.origin, Origin::File(_)) && self.format == Format::GeoJson
     }
 
     pub fn sample() -> Document {
@@ -124,6 +149,8 @@ pub struct SitviewApp {
     pub notice: Option<Notice>,
     show_warnings: bool,
     show_about: bool,
+    /// The import dialog of a file read with guessed columns.
+    import: Option<import::Import>,
     title: String,
     generation: usize,
 }
@@ -194,6 +221,7 @@ impl SitviewApp {
             notice: None,
             show_warnings: false,
             show_about: false,
+            import: None,
             title: String::new(),
             generation: 0,
         }
@@ -310,7 +338,7 @@ impl SitviewApp {
         const SAVE_AS: KeyboardShortcut =
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE_AS)) {
-            self.files.save_as(ctx);
+            self.files.save_as(ctx, self.suggested_name());
         }
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE)) {
             self.save(ctx);
@@ -384,22 +412,50 @@ impl SitviewApp {
         ctx.request_repaint();
     }
 
+    /// Save: back to the file when it is one of ours (GeoJSON), else Save As — an imported
+    /// CSV or KML is never overwritten with something else.
     fn save(&mut self, ctx: &egui::Context) {
         match &self.doc.origin {
-            Origin::File(path) => {
+            Origin::File(path) if self.doc.saves_in_place() => {
                 let path = path.clone();
                 self.save_to(path);
             }
-            Origin::Sample => self.files.save_as(ctx),
+            _ => self.files.save_as(ctx, self.suggested_name()),
         }
     }
 
-    /// Writes the document as GeoJSON to `path`, atomically.
+    /// A file name for Save As: the current one with `.geojson`.
+    pub(super) fn suggested_name(&self) -> String {
+        match &self.doc.origin {
+            Origin::File(p) => p.with_extension("geojson").file_name().map_or_else(
+                || "incidents.geojson".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            Origin::Sample => "incidents.geojson".to_owned(),
+        }
+    }
+
+    /// Writes the document to `path`, atomically, in the format its extension names. GeoJSON
+    /// makes `path` the document's file; other formats are exports and leave it as it was.
     pub fn save_to(&mut self, path: PathBuf) {
+        let format = match OutputFormat::for_path(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("Could not save {e}"),
+                    error: true,
+                });
+                return;
+            }
+        };
+        if format != OutputFormat::GeoJson {
+            return self.export_to(path, false);
+        }
         let bytes = formats::geojson::write(&self.doc.dataset);
         match formats::write_atomic(&path, &bytes) {
             Ok(()) => {
                 self.doc.origin = Origin::File(path.clone());
+                self.doc.format = Format::GeoJson;
                 self.doc.dirty = false;
                 self.files.remember(&path);
                 self.notice = Some(Notice {
@@ -407,31 +463,104 @@ impl SitviewApp {
                     error: false,
                 });
             }
-            Err(e) => {
-                self.notice = Some(Notice {
-                    text: format!(
-                        "Could not save {}: {e}. Nothing was changed on disk; the data is still here.",
-                        path.display()
-                    ),
-                    error: true,
-                })
-            }
+            Err(e) => self.save_failed(&path, &e.to_string()),
         }
     }
 
-    /// Opens the file at `path`, replacing the current document if it loads.
-    pub fn open_path(&mut self, path: PathBuf) {
-        match formats::read_path(&path) {
-            Ok(loaded) => {
-                self.files.remember(&path);
-                self.set_document(Document::new(loaded, Origin::File(path)));
+    /// Writes everything, or only the incidents in the current time window, to `path` in the
+    /// format its extension names. The document itself is unchanged.
+    pub fn export_to(&mut self, path: PathBuf, window_only: bool) {
+        let filtered: Dataset;
+        let data = if window_only {
+            let (from, to) = self.window();
+            filtered = Dataset {
+                incidents: (self.doc.dataset.incidents.iter())
+                    .filter(|i| i.overlaps(from, to))
+                    .cloned()
+                    .collect(),
+                ..self.doc.dataset.clone_without_incidents()
+            };
+            &filtered
+        } else {
+            &self.doc.dataset
+        };
+        let written = OutputFormat::for_path(&path).and_then(|f| {
+            let bytes = f.write(data).map_err(|e| e.to_string())?;
+            formats::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+            Ok(f)
+        });
+        match written {
+            Ok(f) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "Exported {} incidents to {} ({})",
+                        data.incidents.len(),
+                        path.display(),
+                        f.label()
+                    ),
+                    error: false,
+                });
             }
+            Err(e) => self.save_failed(&path, &e),
+        }
+    }
+
+    fn save_failed(&mut self, path: &std::path::Path, error: &str) {
+        self.notice = Some(Notice {
+            text: format!(
+                "Could not save {}: {error}. Nothing was changed on disk; the data is still here.",
+                path.display()
+            ),
+            error: true,
+        });
+    }
+
+    /// Opens the file at `path`, replacing the current document if it loads. A file read with
+    /// guessed columns opens the import dialog too; a CSV whose columns could not be found
+    /// opens only the dialog, and the current document stays.
+    pub fn open_path(&mut self, path: PathBuf) {
+        let bytes = match formats::read_file(&path) {
+            Ok(b) => Arc::new(b),
             Err(e) => {
                 self.notice = Some(Notice {
                     text: format!("Could not open {e}"),
                     error: true,
-                })
+                });
+                return;
             }
+        };
+        let name = path.file_name().and_then(|n| n.to_str());
+        match formats::read_bytes(&bytes, name) {
+            Ok(loaded) => {
+                let import = import::Import::offer(&path, bytes.clone(), &loaded);
+                self.files.remember(&path);
+                self.set_document(Document::new(loaded, Origin::File(path)));
+                self.import = import;
+            }
+            Err(e) => {
+                self.import = import::Import::rescue(&path, bytes.clone(), &e);
+                self.notice = Some(Notice {
+                    text: format!("Could not open {}: {e}", path.display()),
+                    error: true,
+                });
+            }
+        }
+    }
+
+    /// The import dialog, when open; applying it replaces the document.
+    fn import_ui(&mut self, ctx: &egui::Context) {
+        let Some(import) = &mut self.import else {
+            return;
+        };
+        let outcome = import.ui(ctx);
+        let (open, path) = (import.open, import.path.clone());
+        if let import::Outcome::Loaded(loaded) = outcome {
+            self.files.remember(&path);
+            let keep = self.import.take();
+            self.set_document(Document::new(loaded, Origin::File(path)));
+            self.import = keep;
+        } else if !open {
+            self.import = None;
         }
     }
 
@@ -664,6 +793,7 @@ impl eframe::App for SitviewApp {
             match action {
                 files::Action::Open(p) => self.open_path(p),
                 files::Action::SaveTo(p) => self.save_to(p),
+                files::Action::ExportTo(p, window_only) => self.export_to(p, window_only),
                 files::Action::OpenSample => self.set_document(Document::sample()),
                 files::Action::Notice(n) => self.notice = Some(n),
             }
@@ -688,6 +818,7 @@ impl eframe::App for SitviewApp {
             self.notice_ui(ui);
         });
         self.files.windows_ui(&ctx);
+        self.import_ui(&ctx);
         self.warnings_window(&ctx);
         self.about_window(&ctx);
     }

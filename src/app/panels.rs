@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText};
 
-use super::{Origin, SitviewApp};
+use super::SitviewApp;
 use crate::model::Incident;
 use crate::text::visual;
 
@@ -10,11 +10,13 @@ impl SitviewApp {
     pub(super) fn menu_ui(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                let save_label = match self.doc.origin {
-                    Origin::File(_) => "Save  (Ctrl+S)",
-                    Origin::Sample => "Save…  (Ctrl+S)",
+                let save_label = if self.doc.saves_in_place() {
+                    "Save  (Ctrl+S)"
+                } else {
+                    "Save as GeoJSON…  (Ctrl+S)"
                 };
-                if self.files.menu_ui(ui, save_label) {
+                let suggested = self.suggested_name();
+                if self.files.menu_ui(ui, save_label, &suggested) {
                     let ctx = ui.ctx().clone();
                     self.save(&ctx);
                 }
@@ -60,22 +62,6 @@ impl SitviewApp {
             "{n} incident{} · {span}",
             if n == 1 { "" } else { "s" }
         ));
-        let undated = self.doc.index.undated().len();
-        let unlocated = self
-            .doc
-            .dataset
-            .incidents
-            .iter()
-            .filter(|i| i.location.is_none())
-            .count();
-        if undated + unlocated > 0 {
-            ui.label(
-                RichText::new(format!(
-                    "{undated} undated and {unlocated} unlocated incident(s) are not on the map"
-                ))
-                .weak(),
-            );
-        }
         ui.separator();
 
         let detail_height = if self.selected.is_some() {
@@ -99,6 +85,32 @@ impl SitviewApp {
                     if list_row(ui, inc, colour, self.selected == Some(i)).clicked() {
                         clicked = Some(i);
                     }
+                }
+                // Records without a date or a place are kept and listed apart, never dropped.
+                let apart = &self.doc.unplaced;
+                if !apart.is_empty() {
+                    ui.add_space(6.0);
+                    egui::CollapsingHeader::new(format!(
+                        "Not on the map or the timeline ({})",
+                        apart.len()
+                    ))
+                    .id_salt("unplaced")
+                    .show(ui, |ui| {
+                        for &i in apart {
+                            let inc = &self.doc.dataset.incidents[i];
+                            let why = match (inc.date.is_none(), inc.location.is_none()) {
+                                (true, true) => "no date, no place",
+                                (true, false) => "no date",
+                                _ => "no place",
+                            };
+                            let colour = self.doc.colour_of(&inc.category);
+                            let r = list_row(ui, inc, colour, self.selected == Some(i))
+                                .on_hover_text(why);
+                            if r.clicked() {
+                                clicked = Some(i);
+                            }
+                        }
+                    });
                 }
             });
         if let Some(i) = clicked {

@@ -580,7 +580,7 @@ impl CsvMapping {
     }
 
     /// Whether the mapping has coordinates (two columns or one) and a date.
-    fn missing(&self) -> Vec<&'static str> {
+    pub fn missing(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.date.is_none() {
             out.push("date column (named e.g. date, event_date, datetime or timestamp)");
@@ -750,7 +750,9 @@ fn normalize(name: &str) -> String {
 
 /// Reads the header and a sample of rows and decides the mapping, without requiring a date
 /// or coordinates (the user may name them).
-fn detect_partial(bytes: &[u8]) -> Result<(Vec<String>, CsvMapping), FormatError> {
+/// Like [`detect`], but returns what was found even when the date or coordinates are missing
+/// (for an import dialog that lets the user name them).
+pub fn detect_partial(bytes: &[u8]) -> Result<(Vec<String>, CsvMapping), FormatError> {
     let head = bytes.get(..bytes.len().min(64 * 1024)).unwrap_or(bytes);
     if head.contains(&0) {
         return Err(FormatError::new(

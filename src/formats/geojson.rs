@@ -88,6 +88,29 @@ pub fn detect_mapping(bytes: &[u8]) -> Result<JsonMapping, FormatError> {
     Ok(detect(&Document::parse(bytes)?))
 }
 
+/// Whether the file is in our own schema (it has the top-level `"sitview"` member).
+pub fn is_native(bytes: &[u8]) -> bool {
+    Document::parse(bytes).is_ok_and(|d| d.meta.is_some())
+}
+
+/// The property names the features use, in order of first appearance (the first 10 000
+/// features are looked at), for an import dialog.
+pub fn property_names(bytes: &[u8]) -> Result<Vec<String>, FormatError> {
+    let doc = Document::parse(bytes)?;
+    let mut names: Vec<String> = Vec::new();
+    let features = doc.entries.iter().filter_map(|e| e.feature.as_ref().ok());
+    for feature in features.take(10_000) {
+        if let Some(Value::Object(props)) = feature.get("properties") {
+            for k in props.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
 /// Reads a GeoJSON file with the given mapping. Our own files read with
 /// [`JsonMapping::native`] are read exactly as [`read`] does.
 pub fn read_with(bytes: &[u8], mapping: &JsonMapping) -> Result<Loaded, FormatError> {

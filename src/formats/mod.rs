@@ -8,6 +8,7 @@ pub mod acled;
 pub mod csv_generic;
 pub mod dates;
 pub mod encoding;
+pub mod export;
 pub mod gdelt;
 pub mod geojson;
 pub mod kml;
@@ -196,8 +197,8 @@ fn looks_like_text(bytes: &[u8]) -> bool {
         .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// Reads and detects the file at `path`.
-pub fn read_path(path: &Path) -> Result<Loaded, OpenError> {
+/// Reads the bytes of the file at `path`, refusing files over [`MAX_FILE_BYTES`].
+pub fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
     let err = |kind| OpenError {
         path: path.display().to_string(),
         kind,
@@ -206,9 +207,17 @@ pub fn read_path(path: &Path) -> Result<Loaded, OpenError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(OpenErrorKind::TooLarge(meta.len())));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(OpenErrorKind::Io(e)))?;
+    std::fs::read(path).map_err(|e| err(OpenErrorKind::Io(e)))
+}
+
+/// Reads and detects the file at `path`.
+pub fn read_path(path: &Path) -> Result<Loaded, OpenError> {
+    let bytes = read_file(path)?;
     let name = path.file_name().and_then(|n| n.to_str());
-    read_bytes(&bytes, name).map_err(|e| err(OpenErrorKind::Format(e)))
+    read_bytes(&bytes, name).map_err(|e| OpenError {
+        path: path.display().to_string(),
+        kind: OpenErrorKind::Format(e),
+    })
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder is written, flushed

@@ -238,6 +238,16 @@ impl Dataset {
         out
     }
 
+    /// A copy of everything but the incidents (title, colours, overlays).
+    pub fn clone_without_incidents(&self) -> Dataset {
+        Dataset {
+            title: self.title.clone(),
+            incidents: Vec::new(),
+            category_colours: self.category_colours.clone(),
+            overlays: self.overlays.clone(),
+        }
+    }
+
     pub fn find(&self, id: &str) -> Option<usize> {
         self.incidents.iter().position(|i| i.id == id)
     }

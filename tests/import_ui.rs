@@ -1,0 +1,156 @@
+//! Opening files of other tools in the real App: the import dialog for guessed columns, files
+//! that are kept safe from being overwritten, and exports.
+
+use egui_kittest::{
+    Harness,
+    kittest::{Queryable, by},
+};
+use sitview::app::{SitviewApp, StartOptions};
+use sitview::formats::Format;
+
+fn open(path: std::path::PathBuf) -> Harness<'static, SitviewApp> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| {
+            SitviewApp::new(
+                cc,
+                StartOptions {
+                    file: Some(path),
+                    ..Default::default()
+                },
+            )
+        });
+    h.run_steps(4);
+    h
+}
+
+fn fixture(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
+}
+
+#[test]
+fn a_spreadsheet_opens_with_its_columns_shown_for_checking() {
+    let h = open(fixture("csv/monitoring_dayfirst.csv"));
+    assert_eq!(h.state().doc.format, Format::Csv);
+    assert_eq!(h.state().doc.dataset.incidents.len(), 8);
+    h.get_by_label_contains("Import settings");
+    h.get_by_label_contains("Which column of monitoring_dayfirst.csv holds what");
+    // The detected date column is shown by its number and header.
+    h.get(by().label("Date").value("2: Date"));
+    h.get(by().label("Latitude").value("5: Latitude"));
+    h.get_by_label_contains("Read 8 incidents from 8 records");
+    // Day-first dates were decided from the whole column: 29/12/2015 is the first day.
+    assert_eq!(
+        h.state().doc.index.range().unwrap().0.to_string(),
+        "2015-12-29"
+    );
+}
+
+#[test]
+fn a_csv_whose_columns_cannot_be_guessed_asks_for_them_and_keeps_the_current_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("field-notes.csv");
+    std::fs::write(
+        &path,
+        "ref,when,p,q,what\nA1,2016-09-19,xx,yy,Convoy struck\nA2,2016-09-20,xx,yy,Shelling\n",
+    )
+    .unwrap();
+    let h = open(path);
+    // The sample stays; the dialog says what is missing.
+    assert_eq!(h.state().doc.dataset.incidents.len(), 7);
+    let notice = h.state().notice.clone().expect("a notice");
+    assert!(
+        notice.error && notice.text.contains("field-notes.csv"),
+        "{}",
+        notice.text
+    );
+    h.get_by_label_contains("Import settings");
+    h.get_by_label_contains("Could not read it as it stands");
+}
+
+#[test]
+fn save_never_overwrites_an_imported_csv_and_export_writes_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("monitoring.csv");
+    std::fs::copy(fixture("csv/monitoring_dayfirst.csv"), &csv).unwrap();
+    let before = std::fs::read(&csv).unwrap();
+    let mut h = open(csv.clone());
+    assert!(!h.state().doc.saves_in_place());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_steps(2);
+    assert_eq!(
+        std::fs::read(&csv).unwrap(),
+        before,
+        "the CSV was not touched"
+    );
+
+    // Export only the first day's window as KML: just the incidents of 29 Dec 2015.
+    let day = h.state().current;
+    let (from, to) = h.state().window();
+    let expected = (h.state().doc.dataset.incidents.iter())
+        .filter(|i| i.overlaps(from, to))
+        .count();
+    assert!(
+        (1..8).contains(&expected),
+        "{expected} incidents on {day}"
+    );
+    let kml = dir.path().join("window.kml");
+    h.state_mut().export_to(kml.clone(), true);
+    h.run_steps(1);
+    let back = sitview::formats::read_path(&kml).expect("the export reads back");
+    assert_eq!(back.format, Format::Kml);
+    assert_eq!(back.dataset.incidents.len(), expected);
+    h.get_by_label_contains(&format!("Exported {expected} incidents"));
+
+    // Save As GeoJSON makes that the document's file.
+    let saved = dir.path().join("monitoring.geojson");
+    h.state_mut().save_to(saved.clone());
+    h.run_steps(1);
+    assert!(h.state().doc.saves_in_place());
+    let again = sitview::formats::read_path(&saved).unwrap();
+    assert_eq!(again.dataset.incidents, h.state().doc.dataset.incidents);
+}
+
+#[test]
+fn kml_colours_and_records_without_place_or_date_are_kept() {
+    let h = open(fixture("kml/aleppo-2016-09.kml"));
+    let doc = &h.state().doc;
+    assert_eq!(doc.format, Format::Kml);
+    let (category, [r, g, b]) = doc
+        .dataset
+        .category_colours
+        .iter()
+        .next()
+        .map(|(c, rgb)| (c.clone(), *rgb))
+        .expect("the KML styles give colours");
+    assert_eq!(doc.colour_of(&category), egui::Color32::from_rgb(r, g, b));
+    assert!(
+        !doc.unplaced.is_empty(),
+        "the fixture has an unlocated placemark"
+    );
+    h.get_by_label_contains(&format!(
+        "Not on the map or the timeline ({})",
+        doc.unplaced.len()
+    ));
+}
+
+#[test]
+fn choosing_another_property_in_the_dialog_reads_the_file_again() {
+    let mut h = open(fixture("geojson/qgis-export.geojson"));
+    assert_eq!(
+        h.state().doc.dataset.incidents[0].title,
+        "Strike on UN/SARC aid convoy"
+    );
+    h.get(by().label("Title").value("name"));
+    // Use the place name as the title instead.
+    h.get_by_label("Title").click();
+    h.run_steps(2);
+    h.get_by_label("location").click();
+    h.run_steps(2);
+    h.get_by_label("Read again with these columns").click();
+    h.run_steps(3);
+    assert_eq!(h.state().doc.dataset.incidents[0].title, "Urum al-Kubra");
+    h.get_by_label_contains("Read 4 incidents from 4 records");
+}
