@@ -92,10 +92,7 @@ fn save_never_overwrites_an_imported_csv_and_export_writes_the_window() {
     let expected = (h.state().doc.dataset.incidents.iter())
         .filter(|i| i.overlaps(from, to))
         .count();
-    assert!(
-        (1..8).contains(&expected),
-        "{expected} incidents on {day}"
-    );
+    assert!((1..8).contains(&expected), "{expected} incidents on {day}");
     let kml = dir.path().join("window.kml");
     h.state_mut().export_to(kml.clone(), true);
     h.run_steps(1);
@@ -153,4 +150,22 @@ fn choosing_another_property_in_the_dialog_reads_the_file_again() {
     h.run_steps(3);
     assert_eq!(h.state().doc.dataset.incidents[0].title, "Urum al-Kubra");
     h.get_by_label_contains("Read 4 incidents from 4 records");
+}
+
+#[test]
+fn lines_and_areas_of_a_file_are_kept_and_counted() {
+    let h = open(fixture("geojson/mixed-geometries.geojson"));
+    let doc = &h.state().doc;
+    assert_eq!(doc.dataset.incidents.len(), 2);
+    assert!(!doc.overlays.is_empty());
+    let n = doc.dataset.overlays.len();
+    assert!(n >= 2, "{n} overlays");
+    // The file uses our own property names: nothing to check, so no import dialog.
+    assert!(h.query_by_label_contains("Import settings").is_none());
+    let notice =
+        format!("Loaded 2 incidents and {n} lines or areas from 6 records, with 2 warnings");
+    assert!(
+        h.query_all_by_label_contains(&notice).next().is_some(),
+        "no notice {notice:?}"
+    );
 }

@@ -66,10 +66,22 @@ impl Import {
                 let (headers, mapping) = csv_generic::detect_partial(&bytes).ok()?;
                 Kind::Csv { headers, mapping }
             }
-            Format::GeoJson if !geojson::is_native(&bytes) => Kind::Json {
-                names: geojson::property_names(&bytes).ok()?,
-                mapping: geojson::detect_mapping(&bytes).ok()?,
-            },
+            Format::GeoJson if !geojson::is_native(&bytes) => {
+                let mapping = geojson::detect_mapping(&bytes).ok()?;
+                // A file that uses our own property names leaves nothing to check.
+                let native = JsonMapping {
+                    text: mapping.text.clone(),
+                    id: mapping.id.clone(),
+                    ..JsonMapping::native()
+                };
+                if mapping == native {
+                    return None;
+                }
+                Kind::Json {
+                    names: geojson::property_names(&bytes).ok()?,
+                    mapping,
+                }
+            }
             _ => return None,
         };
         let status = format!(
@@ -150,6 +162,7 @@ impl Import {
         let mut apply = false;
         egui::Window::new("Import settings")
             .open(&mut open)
+            .default_pos(ctx.content_rect().left_top() + egui::vec2(220.0, 70.0))
             .collapsible(true)
             .resizable(false)
             .default_width(420.0)

@@ -16,6 +16,7 @@ use crate::formats::export::OutputFormat;
 use crate::formats::{self, Format, Loaded, Warning};
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
 use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer, Underlay};
+use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours};
 use crate::model::{Dataset, Day};
 use crate::timeline::{DayIndex, WindowMode};
@@ -61,6 +62,8 @@ pub struct Document {
     pub colours: Vec<(String, Color32)>,
     /// Incidents without a date or a place: listed apart in the side panel.
     pub unplaced: Vec<usize>,
+    /// The file's lines and areas, ready to paint.
+    pub overlays: OverlayShapes,
 }
 
 impl Document {
@@ -78,6 +81,7 @@ impl Document {
             .map(|(k, _)| k)
             .collect();
         Document {
+            overlays: OverlayShapes::new(&loaded.dataset.overlays),
             unplaced,
             dataset: loaded.dataset,
             origin,
@@ -88,6 +92,23 @@ impl Document {
             index,
             colours,
         }
+    }
+
+    /// "Loaded 5 incidents and 2 lines or areas from 8 records".
+    pub fn loaded_summary(&self) -> String {
+        let n = self.dataset.incidents.len();
+        let o = self.dataset.overlays.len();
+        let shapes = if o > 0 {
+            format!(" and {o} line{} or area{}", plural(o), plural(o))
+        } else {
+            String::new()
+        };
+        format!(
+            "Loaded {n} incident{}{shapes} from {} record{}",
+            plural(n),
+            self.records,
+            plural(self.records)
+        )
     }
 
     /// Whether Save may write back to the file it came from: only GeoJSON is written without
@@ -118,6 +139,10 @@ impl Document {
             ),
         }
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// The Situation Viewer application.
@@ -230,8 +255,7 @@ impl SitviewApp {
     /// Replaces the document (after opening a file).
     pub fn set_document(&mut self, doc: Document) {
         let warnings = doc.warnings.len();
-        let loaded = doc.dataset.incidents.len();
-        let records = doc.records;
+        let summary = doc.loaded_summary();
         self.doc = doc;
         self.generation += 1;
         self.current = self.doc.index.range().map_or(Day(0), |(a, _)| a);
@@ -241,7 +265,7 @@ impl SitviewApp {
         self.visible_key = None;
         self.notice = (warnings > 0).then(|| Notice {
             text: format!(
-                "Loaded {loaded} of {records} records with {warnings} warning{}",
+                "{summary}, with {warnings} warning{}",
                 if warnings == 1 { "" } else { "s" }
             ),
             error: false,
@@ -592,20 +616,23 @@ impl SitviewApp {
         let mut events = MapEvents::default();
         let basemap = Basemap::embedded();
         let centre = lon_lat(38.5, 35.0);
-        // The labels are painted by the marker layer's underlay, between the basemap and the
-        // markers, so that they can keep clear of the markers.
+        // Overlays and labels are painted by the marker layer's underlay, between the basemap
+        // and the markers, so that the labels can keep clear of the markers.
         let labels = BasemapLayer {
             basemap,
             style: &self.style,
             show_labels: self.show_labels,
         };
-        let underlay: Option<Underlay<'_>> = self.show_labels.then(|| {
-            Box::new(
-                move |p: &egui::Painter, t: &ScreenTransform, discs: &[(egui::Pos2, f32)]| {
+        let overlays = &self.doc.overlays;
+        let window = self.doc.index.window_days(self.mode, self.current);
+        let underlay: Underlay<'_> = Box::new(
+            move |p: &egui::Painter, t: &ScreenTransform, discs: &[(egui::Pos2, f32)]| {
+                overlays.paint(p, t, window);
+                if labels.show_labels {
                     labels.paint_labels(p, t, discs);
-                },
-            ) as Underlay<'_>
-        });
+                }
+            },
+        );
         let t = Map::new(None, &mut self.map_memory, centre)
             .with_plugin(BasemapLayer {
                 basemap,
@@ -618,7 +645,7 @@ impl SitviewApp {
                 selected: self.selected,
                 show_rings: self.show_rings,
                 events: &mut events,
-                underlay,
+                underlay: Some(underlay),
             })
             .show(ui, |_ui, _response, projector, _memory| {
                 ScreenTransform::new(projector, rect)
@@ -770,7 +797,8 @@ impl SitviewApp {
         let zoom = if members.len() < ds.incidents.len() {
             zoom.max(current + 1.0).min(16.0)
         } else {
-            zoom
+            // Fitting the whole file: a few close incidents should still show their town.
+            zoom.min(12.0)
         };
         let cx = (b.center().x as f64) * 360.0 - 180.0;
         let cy = {

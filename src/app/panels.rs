@@ -188,12 +188,13 @@ impl SitviewApp {
         egui::Window::new("Loading warnings")
             .open(&mut open)
             .default_width(520.0)
+            .pivot(egui::Align2::LEFT_BOTTOM)
+            .default_pos(ctx.content_rect().left_bottom() + egui::vec2(24.0, -190.0))
             .show(ctx, |ui| {
                 ui.label(format!(
-                    "{}: loaded {} of {} records.",
+                    "{}: {}.",
                     self.doc.display_name(),
-                    self.doc.dataset.incidents.len(),
-                    self.doc.records
+                    self.doc.loaded_summary()
                 ));
                 ui.separator();
                 egui::ScrollArea::vertical()

@@ -3,6 +3,7 @@
 
 pub mod basemap;
 pub mod markers;
+pub mod overlays;
 
 use egui::{Color32, Pos2, Rect, pos2};
 use walkers::Projector;
