@@ -176,6 +176,8 @@ pub struct SitviewApp {
     show_about: bool,
     /// The import dialog of a file read with guessed columns.
     import: Option<import::Import>,
+    /// Scroll the incident list to this incident at the next frame (selected on the map).
+    scroll_list_to: Option<usize>,
     title: String,
     generation: usize,
 }
@@ -247,6 +249,7 @@ impl SitviewApp {
             show_warnings: false,
             show_about: false,
             import: None,
+            scroll_list_to: None,
             title: String::new(),
             generation: 0,
         }
@@ -298,6 +301,9 @@ impl SitviewApp {
 
     /// Selects an incident; `centre` moves the map to it.
     pub fn select(&mut self, index: usize, centre: bool) {
+        if self.selected != Some(index) {
+            self.scroll_list_to = Some(index);
+        }
         self.selected = Some(index);
         if centre && let Some(loc) = self.doc.dataset.incidents[index].location {
             self.map_memory.center_at(lon_lat(loc.lon, loc.lat));

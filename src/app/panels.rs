@@ -69,50 +69,80 @@ impl SitviewApp {
         } else {
             0.0
         };
-        let list_height = (ui.available_height() - detail_height - 8.0).max(80.0);
+        let apart = self.doc.unplaced.len();
+        let apart_height = if apart > 0 { 28.0 } else { 0.0 };
+        let list_height = (ui.available_height() - detail_height - apart_height - 8.0).max(80.0);
         let mut clicked = None;
-        egui::ScrollArea::vertical()
+        // Only the rows in view are laid out: the list costs the same for 7 incidents or a
+        // million.
+        let row_height = list_row_height(ui);
+        if self.visible.is_empty() {
+            ui.weak("No incidents on this day. Step with the arrow keys, or choose “Cumulative”.");
+        }
+        let jump_id = ui.make_persistent_id("incident-list-jump");
+        let mut list = egui::ScrollArea::vertical()
             .id_salt("incident-list")
             .max_height(list_height)
-            .auto_shrink([false, true])
-            .show(ui, |ui| {
-                if self.visible.is_empty() {
-                    ui.weak("No incidents on this day. Step with the arrow keys, or choose “Cumulative”.");
+            .auto_shrink([false, true]);
+        if let Some(offset) = ui.ctx().data_mut(|d| d.remove_temp::<f32>(jump_id)) {
+            list = list.vertical_scroll_offset(offset);
+        }
+        let out = list.show_rows(ui, row_height, self.visible.len(), |ui, rows| {
+            for &i in &self.visible[rows] {
+                let inc = &self.doc.dataset.incidents[i];
+                let colour = self.doc.colour_of(&inc.category);
+                if list_row(ui, inc, colour, self.selected == Some(i)).clicked() {
+                    clicked = Some(i);
                 }
-                for &i in &self.visible {
-                    let inc = &self.doc.dataset.incidents[i];
-                    let colour = self.doc.colour_of(&inc.category);
-                    if list_row(ui, inc, colour, self.selected == Some(i)).clicked() {
-                        clicked = Some(i);
+            }
+        });
+        // A marker selected on the map: bring its row into view, in the middle. Rows out of
+        // view are not laid out, so the offset is computed from the row's number and applied
+        // at the next frame, once the list's real height is known.
+        if let Some(target) = self.scroll_list_to {
+            match self.visible.iter().position(|&i| i == target) {
+                Some(row) => {
+                    let step = row_height + ui.spacing().item_spacing.y;
+                    let view = out.inner_rect.height();
+                    let content = out.content_size.y.max(view);
+                    let (top, now) = (row as f32 * step, out.state.clamped_offset().y);
+                    if top < now || top + row_height > now + view {
+                        let offset = (top - (view - row_height) / 2.0).clamp(0.0, content - view);
+                        ui.ctx().data_mut(|d| d.insert_temp(jump_id, offset));
+                        ui.ctx().request_repaint();
+                    } else {
+                        self.scroll_list_to = None;
                     }
                 }
-                // Records without a date or a place are kept and listed apart, never dropped.
-                let apart = &self.doc.unplaced;
-                if !apart.is_empty() {
-                    ui.add_space(6.0);
-                    egui::CollapsingHeader::new(format!(
-                        "Not on the map or the timeline ({})",
-                        apart.len()
-                    ))
-                    .id_salt("unplaced")
-                    .show(ui, |ui| {
-                        for &i in apart {
-                            let inc = &self.doc.dataset.incidents[i];
-                            let why = match (inc.date.is_none(), inc.location.is_none()) {
-                                (true, true) => "no date, no place",
-                                (true, false) => "no date",
-                                _ => "no place",
-                            };
-                            let colour = self.doc.colour_of(&inc.category);
-                            let r = list_row(ui, inc, colour, self.selected == Some(i))
-                                .on_hover_text(why);
-                            if r.clicked() {
-                                clicked = Some(i);
+                None => self.scroll_list_to = None,
+            }
+        }
+        // Records without a date or a place are kept and listed apart, never dropped.
+        if apart > 0 {
+            egui::CollapsingHeader::new(format!("Not on the map or the timeline ({apart})"))
+                .id_salt("unplaced")
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("unplaced-list")
+                        .max_height(160.0)
+                        .show_rows(ui, row_height, apart, |ui, rows| {
+                            for &i in &self.doc.unplaced[rows] {
+                                let inc = &self.doc.dataset.incidents[i];
+                                let why = match (inc.date.is_none(), inc.location.is_none()) {
+                                    (true, true) => "no date, no place",
+                                    (true, false) => "no date",
+                                    _ => "no place",
+                                };
+                                let colour = self.doc.colour_of(&inc.category);
+                                let r = list_row(ui, inc, colour, self.selected == Some(i))
+                                    .on_hover_text(why);
+                                if r.clicked() {
+                                    clicked = Some(i);
+                                }
                             }
-                        }
-                    });
-                }
-            });
+                        });
+                });
+        }
         if let Some(i) = clicked {
             self.select(i, true);
         }
@@ -122,7 +152,7 @@ impl SitviewApp {
                 .id_salt("incident-detail")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    if !self.visible.contains(&i) {
+                    if !self.doc.dataset.incidents[i].overlaps(from, to) {
                         ui.label(
                             RichText::new("Not in the current window (see the time slider)")
                                 .small()
@@ -242,6 +272,18 @@ impl SitviewApp {
 }
 
 /// One row of the incident list.
+/// Font size of the second line of a list row.
+const SUB_SIZE: f32 = 12.0;
+
+/// Height of one row of the incident list: two lines of text.
+fn list_row_height(ui: &egui::Ui) -> f32 {
+    let body = ui.text_style_height(&egui::TextStyle::Body);
+    (body + SUB_SIZE * 1.25 + 9.0).ceil()
+}
+
+/// One row of the list: a dot in the category colour, the title and, below it, place,
+/// category and casualties, each cut to one line. Fixed height, so the list can be
+/// virtualised.
 fn list_row(ui: &mut egui::Ui, inc: &Incident, colour: Color32, selected: bool) -> egui::Response {
     let mut sub = vec![];
     if !inc.place.is_empty() {
@@ -251,14 +293,49 @@ fn list_row(ui: &mut egui::Ui, inc: &Incident, colour: Color32, selected: bool) 
     if let Some(c) = inc.casualties.summary() {
         sub.push(c);
     }
-    let text = format!("{}\n{}", visual(&inc.title), visual(&sub.join(" · ")));
-    ui.horizontal(|ui| {
-        let (r, _) = ui.allocate_exact_size(egui::vec2(10.0, 30.0), egui::Sense::hover());
-        ui.painter()
-            .circle_filled(egui::pos2(r.center().x, r.min.y + 10.0), 5.0, colour);
-        ui.add(egui::Button::selectable(selected, text).wrap_mode(egui::TextWrapMode::Wrap))
-    })
-    .inner
+    let title = visual(&inc.title).into_owned();
+    let sub = visual(&sub.join(" · ")).into_owned();
+    let size = egui::vec2(ui.available_width(), list_row_height(ui));
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+    response.widget_info(|| {
+        egui::WidgetInfo::selected(
+            egui::Role::Button,
+            ui.is_enabled(),
+            selected,
+            format!("{title}\n{sub}"),
+        )
+    });
+    if !ui.is_rect_visible(rect) {
+        return response;
+    }
+    let visuals = ui.style().interact_selectable(&response, selected);
+    if selected || response.hovered() {
+        ui.painter().rect_filled(rect, 3.0, visuals.weak_bg_fill);
+    }
+    let painter = ui.painter().with_clip_rect(rect);
+    let body = ui.text_style_height(&egui::TextStyle::Body);
+    painter.circle_filled(
+        egui::pos2(rect.min.x + 8.0, rect.min.y + 4.0 + body * 0.5),
+        5.0,
+        colour,
+    );
+    let width = rect.width() - 24.0;
+    let wrap = Some(egui::TextWrapMode::Truncate);
+    let title = egui::WidgetText::from(title).into_galley(ui, wrap, width, egui::TextStyle::Body);
+    let sub = egui::WidgetText::from(RichText::new(sub).size(SUB_SIZE)).into_galley(
+        ui,
+        wrap,
+        width,
+        egui::TextStyle::Body,
+    );
+    let x = rect.min.x + 20.0;
+    painter.galley(egui::pos2(x, rect.min.y + 3.0), title, visuals.text_color());
+    painter.galley(
+        egui::pos2(x, rect.min.y + 5.0 + body),
+        sub,
+        ui.visuals().weak_text_color(),
+    );
+    response
 }
 
 /// The selected incident: what, when, where, how precisely, and the sources' own words.
