@@ -8,6 +8,7 @@
 pub mod app;
 pub mod cli;
 pub mod formats;
+pub mod generate;
 pub mod map;
 pub mod model;
 pub mod render;

@@ -57,6 +57,19 @@ enum Command {
         #[command(flatten)]
         columns: ColumnArgs,
     },
+    /// Write realistic test data: an ACLED CSV export of N incidents around Syrian towns over
+    /// ten years (deterministic for a seed).
+    Generate {
+        /// Number of incidents (rows).
+        #[arg(long)]
+        rows: u64,
+        /// File to write (ACLED CSV).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the random generator.
+        #[arg(long, default_value_t = sitview::generate::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 /// Columns of a CSV/TSV input, by header name or 1-based number; the rest is detected.
@@ -134,6 +147,7 @@ fn main() -> ExitCode {
             mode,
             columns,
         }) => cli::convert(&input, &output, &columns.choices(), on.map(|d| (d, mode))),
+        Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             file: args.file,
             date: args.date,
