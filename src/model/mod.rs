@@ -228,12 +228,14 @@ impl Dataset {
 
     /// Categories in order of first appearance, with their counts.
     pub fn categories(&self) -> Vec<(String, usize)> {
+        let mut slot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let mut out: Vec<(String, usize)> = Vec::new();
         for inc in &self.incidents {
-            match out.iter_mut().find(|(c, _)| *c == inc.category) {
-                Some((_, n)) => *n += 1,
-                None => out.push((inc.category.clone(), 1)),
-            }
+            let k = *slot.entry(inc.category.as_str()).or_insert_with(|| {
+                out.push((inc.category.clone(), 0));
+                out.len() - 1
+            });
+            out[k].1 += 1;
         }
         out
     }
