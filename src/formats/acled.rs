@@ -17,6 +17,7 @@
 //! | `geo_precision` 1/2/3      | exact / near, radius [`NEAR_RADIUS_M`] / approximate, radius [`APPROXIMATE_RADIUS_M`] |
 //! | `source`, `notes`          | one source: publisher = `source` as written (`"SOHR; Step News"` is kept as one string: the notes are ACLED's one summary of all of them, not a quote from each), quote = `notes`; publisher `ACLED` when only notes are given |
 //! | `fatalities`               | `casualties.killed` (ACLED's `0` is read as 0 killed)       |
+//! | `tags` entries `sitview:date_end=…`, `sitview:radius_m=…`, `sitview:url=…` | `date_end`, `location_radius_m`, the source's `url` (written by [`write`] for what ACLED has no column for; other tags are kept as text) |
 //! | everything else            | `extra`, under the current lower-case column name           |
 //!
 //! The title is made up: `"Air/drone strike in Aleppo"`. `NA`, `NULL`, `None`, `N/A` and empty
@@ -33,7 +34,7 @@ use serde_json::{Map, Value};
 
 use super::csv_generic::{
     Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric, detect_delimiter,
-    first_line, locate, parse_count, put_extra,
+    first_line, list_columns, locate, parse_count, put_extra,
 };
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
@@ -161,6 +162,7 @@ struct Columns {
     source: Option<usize>,
     notes: Option<usize>,
     fatalities: Option<usize>,
+    tags: Option<usize>,
     /// Other columns with the (current, lower-case) name they are kept under.
     extra: Vec<(usize, String)>,
 }
@@ -192,6 +194,7 @@ impl Columns {
                 "source" => &mut c.source,
                 "notes" => &mut c.notes,
                 "fatalities" => &mut c.fatalities,
+                "tags" => &mut c.tags,
                 "" => {
                     c.extra.push((i, format!("column {}", i + 1)));
                     continue;
@@ -225,7 +228,7 @@ impl Columns {
                 message: format!(
                     "not an ACLED export: the header has no {} column (columns: {})",
                     missing.join(", no "),
-                    names.join(", ")
+                    list_columns(&names)
                 ),
             });
         }
@@ -341,6 +344,9 @@ impl Rows {
                 ..Default::default()
             });
         }
+        if let Some(tags) = cell(rec, c.tags) {
+            read_tags(tags, &mut inc, line, w);
+        }
         for (i, name) in &c.extra {
             if let Some(v) = cell(rec, Some(*i)) {
                 put_extra(&mut inc.extra, name, v);
@@ -440,11 +446,15 @@ fn geo_precision(
 /// first).
 ///
 /// - `event_date` is ISO `YYYY-MM-DD`; `year` is the date's year; `time_precision` is 1/2/3
-///   for day/week/month, and 3 for year-precise dates (ACLED has nothing coarser). A date
-///   range (`date_end`) cannot be expressed and is not written.
-/// - `geo_precision` is 1/2/3 for exact/near/approximate; radii are not written.
-/// - `source` is the sources' publishers joined with `"; "`, `notes` their quotes joined with
-///   a blank line; URLs, attributions and the analyst's notes are not written.
+///   for day/week/month, and 3 for year-precise dates (ACLED has nothing coarser).
+/// - `geo_precision` is 1/2/3 for exact/near/approximate.
+/// - `source` is the sources' distinct publishers joined with `"; "`, `notes` their quotes
+///   joined with a blank line (so several sources come back as one); attributions, publication dates and
+///   the analyst's notes are not written.
+/// - What ACLED has no column for but [`read`] restores goes in `tags`, after any tags the
+///   incident had: `sitview:date_end=2016-09-22` (the end of a date range),
+///   `sitview:radius_m=500` (a radius other than the one `geo_precision` implies) and
+///   `sitview:url=…` (each distinct link of the sources, in order), separated by `"; "`.
 /// - `fatalities` is the number killed, left empty when not reported (not ACLED's `0`, which
 ///   would claim that nobody died).
 /// - `sub_event_type` is the category when `extra` holds an `event_type`; otherwise the
@@ -502,14 +512,120 @@ fn value<'a>(inc: &'a Incident, col: &str) -> Cow<'a, str> {
                 LocationPrecision::Approximate => "3",
             }))
         }
-        "source" => join(inc.sources.iter().map(|s| s.publisher.as_str()), "; "),
+        "source" => join(
+            distinct(inc.sources.iter().map(|s| s.publisher.as_str())),
+            "; ",
+        ),
         "notes" => join(inc.sources.iter().map(|s| s.quote.as_str()), "\n\n"),
         "fatalities" => inc
             .casualties
             .killed
             .map_or_else(extra, |k| k.to_string().into()),
+        "tags" => tags(inc),
         _ => extra(),
     }
+}
+
+/// The prefix of the `tags` entries this program writes and reads back.
+const TAG: &str = "sitview:";
+
+/// The `tags` cell: the incident's own tags, then `sitview:` entries for what ACLED has no
+/// column for (see [`write`]).
+fn tags(inc: &Incident) -> Cow<'_, str> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(own) = extra_text(inc, "tags") {
+        parts.push(own.into_owned());
+    }
+    if let Some(end) = inc.date_end {
+        parts.push(format!("{TAG}date_end={end}"));
+    }
+    let implied = match inc.location_precision {
+        LocationPrecision::Exact => None,
+        LocationPrecision::Near => Some(NEAR_RADIUS_M),
+        LocationPrecision::Approximate => Some(APPROXIMATE_RADIUS_M),
+    };
+    if let Some(r) = inc.location_radius_m.filter(|&r| Some(r) != implied) {
+        parts.push(format!("{TAG}radius_m={r}"));
+    }
+    for url in distinct(inc.sources.iter().filter_map(|s| s.url.as_deref())) {
+        // `;` separates tags: a URL holding one is written percent-encoded.
+        parts.push(format!("{TAG}url={}", url.trim().replace(';', "%3B")));
+    }
+    match parts.len() {
+        0 => Cow::Borrowed(""),
+        _ => Cow::Owned(parts.join("; ")),
+    }
+}
+
+/// Reads the `sitview:` entries of a `tags` cell into the incident (see [`write`]); the other
+/// tags are kept as text in `extra`.
+fn read_tags(tags: &str, inc: &mut Incident, line: u64, w: &mut Warnings) {
+    let mut own: Vec<&str> = Vec::new();
+    let mut urls: Vec<String> = Vec::new();
+    for part in tags.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((key, value)) = part.strip_prefix(TAG).and_then(|kv| kv.split_once('=')) else {
+            own.push(part);
+            continue;
+        };
+        let value = value.trim();
+        match key.trim() {
+            "date_end" => match value.parse::<crate::model::Day>() {
+                Ok(d) if inc.date.is_none_or(|start| d >= start) => inc.date_end = Some(d),
+                _ => {
+                    w.line(
+                        line,
+                        format!(
+                            "tags: {part:?} is not an end date after event_date; kept as a tag"
+                        ),
+                    );
+                    own.push(part);
+                }
+            },
+            "radius_m" => match value.parse::<f64>() {
+                Ok(r) if r.is_finite() && r >= 0.0 => inc.location_radius_m = Some(r),
+                _ => {
+                    w.line(
+                        line,
+                        format!("tags: {part:?} is not a radius in metres; kept as a tag"),
+                    );
+                    own.push(part);
+                }
+            },
+            "url" if !value.is_empty() => urls.push(value.replace("%3B", ";")),
+            _ => own.push(part),
+        }
+    }
+    // The first link is the (one) source's; more links are more sources, named by their host.
+    let mut urls = urls.into_iter();
+    if let Some(s) = inc.sources.first_mut() {
+        s.url = urls.next();
+    }
+    for url in urls {
+        inc.sources.push(Source {
+            publisher: super::csv_generic::url_host(&url)
+                .unwrap_or_default()
+                .to_owned(),
+            url: Some(url),
+            ..Default::default()
+        });
+    }
+    if own.len() == tags.split(';').filter(|p| !p.trim().is_empty()).count() {
+        // No `sitview:` entry: the file's own tags, exactly as written.
+        put_extra(&mut inc.extra, "tags", tags);
+    } else if !own.is_empty() {
+        put_extra(&mut inc.extra, "tags", &own.join("; "));
+    }
+}
+
+/// The parts without repeats (trimmed), in order of first appearance.
+fn distinct<'a>(parts: impl Iterator<Item = &'a str>) -> std::vec::IntoIter<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in parts.map(str::trim) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out.into_iter()
 }
 
 /// The non-empty parts joined with `sep`.

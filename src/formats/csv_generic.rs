@@ -120,59 +120,169 @@ pub(crate) fn detect_delimiter(line: &str) -> Option<u8> {
     (counts[best] > 0).then_some([b',', b';', b'\t'][best])
 }
 
+/// A record (one row, which quoted line breaks may spread over several lines) longer than this
+/// is refused: the file is broken (an unclosed quote) or hostile, and the CSV parser would
+/// otherwise buffer it whole.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// A single field longer than this is refused.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// A record with more fields than this is refused (Excel's own limit is 16 384 columns).
+pub const MAX_FIELDS: usize = 16_384;
+
+/// The text handed to the CSV parser, which cannot read further than `limit` (the start of the
+/// current record plus [`MAX_RECORD_BYTES`]): the parser's record buffer stays bounded however
+/// long a line is.
+struct Capped<'a> {
+    text: &'a [u8],
+    pos: usize,
+    limit: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+/// The marker error [`Capped`] returns at its limit.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("record too long")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
+
+impl std::io::Read for Capped<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let end = self.limit.get().min(self.text.len());
+        if self.pos >= end {
+            return if self.pos < self.text.len() {
+                Err(std::io::Error::other(RecordTooLong))
+            } else {
+                Ok(0)
+            };
+        }
+        let n = buf.len().min(end - self.pos);
+        buf[..n].copy_from_slice(&self.text[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// The records of a text, each with the physical line it starts on. Rows may have more or
-/// fewer fields than the header; the header is read as the first record.
+/// fewer fields than the header; the header is read as the first record. A record longer than
+/// [`MAX_RECORD_BYTES`], a field longer than [`MAX_FIELD_BYTES`] or a record with more than
+/// [`MAX_FIELDS`] fields is an error naming its line.
 pub(crate) struct Records<'a> {
-    reader: csv::Reader<&'a [u8]>,
+    reader: csv::Reader<Capped<'a>>,
     text: &'a [u8],
     /// Byte offset and 1-based line of the last record's start.
     byte: usize,
     line: u64,
+    /// Where the parser may read up to (shared with [`Capped`]).
+    limit: std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'a> Records<'a> {
     /// `quoting: false` for formats that never quote (GDELT).
     pub(crate) fn new(text: &'a str, delimiter: u8, quoting: bool) -> Self {
+        let limit = std::rc::Rc::new(std::cell::Cell::new(MAX_RECORD_BYTES));
         let reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .quoting(quoting)
-            .from_reader(text.as_bytes());
+            .from_reader(Capped {
+                text: text.as_bytes(),
+                pos: 0,
+                limit: limit.clone(),
+            });
         Records {
             reader,
             text: text.as_bytes(),
             byte: 0,
             line: 1,
+            limit,
         }
+    }
+
+    /// Moves the record start to byte `start` (at or after the current one; line breaks at
+    /// `start` are skipped) and returns its line.
+    fn advance_to(&mut self, start: usize) -> u64 {
+        let mut start = start.clamp(self.byte, self.text.len());
+        // After a CRLF, csv puts the next record's start on the LF.
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let skipped = self.text.get(self.byte..start).unwrap_or_default();
+        self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.byte = start;
+        self.line
     }
 
     /// Reads the next record into `rec`; returns the line it starts on, or `None` at the end.
     /// The line is counted from the record's byte offset: csv's own count is one short after
     /// a line break inside a quoted field of a CRLF file.
     pub(crate) fn next(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, FormatError> {
+        let error = |line: u64, message: String| FormatError {
+            line: usize::try_from(line).ok(),
+            column: None,
+            message,
+        };
+        let before = usize::try_from(self.reader.position().byte()).unwrap_or(self.byte);
         match self.reader.read_byte_record(rec) {
             Ok(true) => {
-                let mut start = rec
+                let start = rec
                     .position()
                     .and_then(|p| usize::try_from(p.byte()).ok())
-                    .unwrap_or(self.byte)
-                    .clamp(self.byte, self.text.len());
-                // After a CRLF, csv puts the next record's start on the LF.
-                while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
-                    start += 1;
+                    .unwrap_or(self.byte);
+                let line = self.advance_to(start);
+                // The next record may read up to its start plus the cap.
+                let end = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+                self.limit.set(end.saturating_add(MAX_RECORD_BYTES));
+                if rec.len() > MAX_FIELDS {
+                    return Err(error(
+                        line,
+                        format!(
+                            "this row has {} fields, more than the {MAX_FIELDS} this program reads",
+                            rec.len()
+                        ),
+                    ));
                 }
-                let skipped = self.text.get(self.byte..start).unwrap_or_default();
-                self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
-                self.byte = start;
-                Ok(Some(self.line))
+                if let Some(i) = rec.iter().position(|f| f.len() > MAX_FIELD_BYTES) {
+                    return Err(error(
+                        line,
+                        format!(
+                            "field {} is longer than {} MiB; this program \
+                             reads fields of at most that length",
+                            i + 1,
+                            MAX_FIELD_BYTES >> 20
+                        ),
+                    ));
+                }
+                Ok(Some(line))
             }
             Ok(false) => Ok(None),
-            Err(e) => Err(FormatError {
-                line: usize::try_from(self.line).ok(),
-                column: None,
-                message: format!("the file cannot be read as CSV: {e}"),
-            }),
+            Err(e) => {
+                let too_long = matches!(e.kind(), csv::ErrorKind::Io(io)
+                    if io.get_ref().is_some_and(|inner| inner.is::<RecordTooLong>()));
+                if too_long {
+                    // The record that failed starts where the last one ended.
+                    let line = self.advance_to(before);
+                    return Err(error(
+                        line,
+                        format!(
+                            "a row longer than {} MiB (an unclosed quote, or not a CSV file); \
+                             this program reads rows of at most that length",
+                            MAX_RECORD_BYTES >> 20
+                        ),
+                    ));
+                }
+                Err(error(
+                    self.line,
+                    format!("the file cannot be read as CSV: {e}"),
+                ))
+            }
         }
     }
 }
@@ -311,6 +421,9 @@ pub(crate) struct UniqueIds {
     hasher: RandomState,
     /// Hash of an id → index of the incident holding it.
     seen: HashMap<u64, usize>,
+    /// Hash of a repeated id → the next suffix to try for it, so that n repeats of one id
+    /// cost O(n), not O(n²).
+    next_suffix: HashMap<u64, u64>,
 }
 
 impl UniqueIds {
@@ -327,7 +440,8 @@ impl UniqueIds {
         let mut renamed = false;
         if taken(self, &out) {
             let base = out.clone();
-            let mut k = 2u64;
+            let key = self.hasher.hash_one(&base);
+            let mut k = self.next_suffix.get(&key).copied().unwrap_or(2);
             loop {
                 out = format!("{base}-{k}");
                 if !taken(self, &out) {
@@ -335,6 +449,7 @@ impl UniqueIds {
                 }
                 k += 1;
             }
+            self.next_suffix.insert(key, k + 1);
             renamed = true;
         }
         self.seen
@@ -616,7 +731,7 @@ pub fn column_index(headers: &[String], name: &str) -> Result<usize, FormatError
     }
     Err(FormatError::new(format!(
         "no column named {name:?}; the columns are: {}",
-        headers.join(", ")
+        list_columns(headers)
     )))
 }
 
@@ -642,7 +757,7 @@ pub fn detect(bytes: &[u8]) -> Result<(Vec<String>, CsvMapping), FormatError> {
         Err(FormatError::new(format!(
             "this CSV has no {}; the columns are: {}. Name them with --lat/--lon/--date",
             missing.join(" and no "),
-            headers.join(", ")
+            list_columns(&headers)
         )))
     }
 }
@@ -667,7 +782,7 @@ pub fn read_with_columns(bytes: &[u8], choices: &[(Column, &str)]) -> Result<Loa
         return Err(FormatError::new(format!(
             "still no {}; the columns are: {}",
             missing.join(" and no "),
-            headers.join(", ")
+            list_columns(&headers)
         )));
     }
     read_with(bytes, &mapping)
@@ -708,9 +823,17 @@ pub fn read_with(bytes: &[u8], mapping: &CsvMapping) -> Result<Loaded, FormatErr
     })
 }
 
+/// The column names for an error message: all of them, or the first few hundred characters'
+/// worth when there are many.
+pub(crate) fn list_columns(names: &[String]) -> String {
+    shorten(&names.join(", "), 400)
+}
+
 /// Header names, trimmed; empty ones become `column N`, repeated ones `name (2)`.
 fn header_names(rec: &ByteRecord) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
+    // A repeated name → the next number to try for it: n repeats cost O(n), not O(n²).
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(rec.len());
     for (i, raw) in rec.iter().enumerate() {
         let name = String::from_utf8_lossy(raw).trim().to_owned();
@@ -719,11 +842,18 @@ fn header_names(rec: &ByteRecord) -> Vec<String> {
         } else {
             name
         };
-        let base = name.clone();
-        let mut k = 2;
-        while !seen.insert(name.to_lowercase()) {
-            name = format!("{base} ({k})");
-            k += 1;
+        if !seen.insert(name.to_lowercase()) {
+            let base = name.clone();
+            let key = base.to_lowercase();
+            let mut k = next.get(&key).copied().unwrap_or(2);
+            loop {
+                name = format!("{base} ({k})");
+                k += 1;
+                if seen.insert(name.to_lowercase()) {
+                    break;
+                }
+            }
+            next.insert(key, k);
         }
         out.push(name);
     }

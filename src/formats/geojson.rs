@@ -327,7 +327,7 @@ impl Document {
             ..Default::default()
         };
         let records = self.entries.len();
-        let mut seen = HashSet::new();
+        let mut seen = IdSet::default();
         for (n, entry) in self.entries.into_iter().enumerate() {
             let feature = match entry.feature {
                 Ok(f) => f,
@@ -397,17 +397,27 @@ fn as_feature(v: Value) -> Result<Map<String, Value>, String> {
     }
 }
 
-/// Renames a duplicate id: `Some(new id)` when `id` was seen before.
-pub(super) fn unique_id(seen: &mut HashSet<String>, id: &str) -> Option<String> {
-    if seen.insert(id.to_owned()) {
+/// The ids given so far in one file, for [`unique_id`].
+#[derive(Debug, Default)]
+pub(super) struct IdSet {
+    seen: HashSet<String>,
+    /// A repeated id → the next suffix to try for it, so that n repeats of one id cost O(n),
+    /// not O(n²).
+    next_suffix: HashMap<String, u64>,
+}
+
+/// Renames a duplicate id: `Some(new id)` when `id` was seen before (`id-2`, `id-3`, …).
+pub(super) fn unique_id(seen: &mut IdSet, id: &str) -> Option<String> {
+    if seen.seen.insert(id.to_owned()) {
         return None;
     }
-    let mut k = 2;
-    while seen.contains(&format!("{id}-{k}")) {
+    let mut k = seen.next_suffix.get(id).copied().unwrap_or(2);
+    while seen.seen.contains(&format!("{id}-{k}")) {
         k += 1;
     }
+    seen.next_suffix.insert(id.to_owned(), k + 1);
     let new_id = format!("{id}-{k}");
-    seen.insert(new_id.clone());
+    seen.seen.insert(new_id.clone());
     Some(new_id)
 }
 

@@ -9,6 +9,8 @@ pub mod csv_generic;
 pub mod dates;
 pub mod encoding;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod gdelt;
 pub mod geojson;
 pub mod kml;

@@ -31,7 +31,7 @@
 //! (`sites`, `narratives`, …) are not imported and say so in a warning. Nothing is dropped
 //! silently: undated or unplaced events are kept with a warning.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -59,7 +59,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     let order = slash_order_of(&events, &mut warnings);
     let records = events.len();
     let mut incidents = Vec::with_capacity(records);
-    let mut seen = HashSet::new();
+    let mut seen = geojson::IdSet::default();
     for (n, event) in events.into_iter().enumerate() {
         let Value::Object(event) = event else {
             warnings.push(Warning {

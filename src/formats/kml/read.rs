@@ -2,7 +2,7 @@
 //! become incidents, Placemarks with lines and areas become overlays, Folders give categories
 //! and Styles give category colours.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -10,6 +10,7 @@ use super::html;
 use super::schema::{self, Key, SourceField};
 use super::xml::{Parsed, Tree};
 use crate::formats::dates::parse_date;
+use crate::formats::geojson::{IdSet, unique_id};
 use crate::formats::{Format, FormatError, Loaded, Warning};
 use crate::model::{
     Casualties, Dataset, DatePrecision, Day, Incident, LocationPrecision, LonLat, Overlay, Source,
@@ -55,7 +56,7 @@ pub fn dataset(parsed: Parsed, format: Format) -> Result<Loaded, FormatError> {
         dataset: Dataset::default(),
         records: 0,
         placemarks: 0,
-        ids: HashSet::new(),
+        ids: IdSet::default(),
     };
     r.walk();
     Ok(Loaded {
@@ -88,7 +89,7 @@ struct KmlReader<'t> {
     records: usize,
     /// Placemarks seen, for "Placemark N" and generated ids.
     placemarks: usize,
-    ids: HashSet<String>,
+    ids: IdSet,
 }
 
 /// The time a Placemark gives (TimeStamp or TimeSpan).
@@ -256,17 +257,10 @@ impl<'t> KmlReader<'t> {
     }
 
     fn unique_id(&mut self, inc: &mut Incident, warn: &mut Vec<String>) {
-        if self.ids.insert(inc.id.clone()) {
-            return;
+        if let Some(new_id) = unique_id(&mut self.ids, &inc.id) {
+            warn.push(format!("duplicate id {:?}; renamed to {new_id:?}", inc.id));
+            inc.id = new_id;
         }
-        let mut k = 2;
-        while self.ids.contains(&format!("{}-{k}", inc.id)) {
-            k += 1;
-        }
-        let new_id = format!("{}-{k}", inc.id);
-        warn.push(format!("duplicate id {:?}; renamed to {new_id:?}", inc.id));
-        inc.id = new_id;
-        self.ids.insert(inc.id.clone());
     }
 
     fn overlay(
@@ -351,6 +345,10 @@ fn colour_in(tree: &Tree, style: usize, kind: &str) -> Option<[u8; 3]> {
 /// A KML colour, `aabbggrr` hex (a 6-digit `bbggrr` is accepted too), as `[r, g, b]`.
 pub fn parse_kml_colour(s: &str) -> Option<[u8; 3]> {
     let s = s.trim().trim_start_matches('#');
+    // Hex digits only: slicing a text with multi-byte characters panicked (found by fuzzing).
+    if !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     let bgr = match s.len() {
         8 => &s[2..],
         6 => s,
