@@ -15,7 +15,7 @@ use walkers::{Map, MapMemory, lon_lat};
 use crate::formats::export::OutputFormat;
 use crate::formats::{self, Format, Loaded, Warning};
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
-use crate::map::markers::{self, MapEvents, MarkerItem, MarkerLayer, Underlay};
+use crate::map::markers::{self, ClusterCache, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours};
 use crate::model::{Dataset, Day};
@@ -62,6 +62,12 @@ pub struct Document {
     pub colours: Vec<(String, Color32)>,
     /// Incidents without a date or a place: listed apart in the side panel.
     pub unplaced: Vec<usize>,
+    /// Each incident's category, as an index into `colours`.
+    pub category_of: Vec<u16>,
+    /// Every incident in list order: most recent first, then most killed, then file order.
+    list_order: Vec<u32>,
+    /// Each incident's position in `list_order`.
+    list_rank: Vec<u32>,
     /// The file's lines and areas, ready to paint.
     pub overlays: OverlayShapes,
 }
@@ -76,11 +82,20 @@ impl Document {
                 *colour = Color32::from_rgb(*r, *g, *b);
             }
         }
+        let category_of = category_indices(&loaded.dataset, &colours);
+        let list_order = list_order(&loaded.dataset);
+        let mut list_rank = vec![0u32; list_order.len()];
+        for (r, &k) in list_order.iter().enumerate() {
+            list_rank[k as usize] = r as u32;
+        }
         let unplaced = (loaded.dataset.incidents.iter().enumerate())
             .filter(|(_, i)| i.date.is_none() || i.location.is_none())
             .map(|(k, _)| k)
             .collect();
         Document {
+            category_of,
+            list_order,
+            list_rank,
             overlays: OverlayShapes::new(&loaded.dataset.overlays),
             unplaced,
             dataset: loaded.dataset,
@@ -123,6 +138,14 @@ impl Document {
         Document::new(loaded, Origin::Sample)
     }
 
+    /// The colour of incident `i`'s category.
+    pub fn colour_of_incident(&self, i: usize) -> Color32 {
+        let k = self.category_of.get(i).copied().unwrap_or(u16::MAX);
+        self.colours
+            .get(usize::from(k))
+            .map_or(Color32::GRAY, |(_, c)| *c)
+    }
+
     pub fn colour_of(&self, category: &str) -> Color32 {
         self.colours
             .iter()
@@ -139,6 +162,34 @@ impl Document {
             ),
         }
     }
+}
+
+/// Each incident's category as an index into `colours` (which lists every category).
+fn category_indices(ds: &Dataset, colours: &[(String, Color32)]) -> Vec<u16> {
+    let slot: std::collections::HashMap<&str, u16> = (colours.iter().enumerate())
+        .map(|(k, (name, _))| (name.as_str(), k.min(usize::from(u16::MAX)) as u16))
+        .collect();
+    (ds.incidents.iter())
+        .map(|i| slot.get(i.category.as_str()).copied().unwrap_or(u16::MAX))
+        .collect()
+}
+
+/// All incidents in list order: most recent (last day) first, then most killed, then in file
+/// order. Sorted once per document on a packed key.
+fn list_order(ds: &Dataset) -> Vec<u32> {
+    let mut keyed: Vec<(u64, u32)> = (ds.incidents.iter().enumerate())
+        .map(|(k, inc)| {
+            // Descending day and killed: invert them in the key.
+            let day = inc
+                .last_day()
+                .map_or(0, |d| (d.0 as i64 + (1 << 31)) as u64);
+            let killed = u64::from(inc.casualties.killed.map_or(0, |n| n.saturating_add(1)));
+            let key = ((u64::from(u32::MAX) - day) << 32) | (u64::from(u32::MAX) - killed);
+            (key, k as u32)
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, k)| k).collect()
 }
 
 fn plural(n: usize) -> &'static str {
@@ -178,6 +229,12 @@ pub struct SitviewApp {
     import: Option<import::Import>,
     /// Scroll the incident list to this incident at the next frame (selected on the map).
     scroll_list_to: Option<usize>,
+    /// Marker clusters kept between frames.
+    clusters: ClusterCache,
+    /// Changes whenever `markers` is rebuilt.
+    markers_generation: u64,
+    /// Incidents per category (indices of `doc.colours`) in the current window.
+    window_counts: Vec<usize>,
     title: String,
     generation: usize,
 }
@@ -250,6 +307,9 @@ impl SitviewApp {
             show_about: false,
             import: None,
             scroll_list_to: None,
+            clusters: ClusterCache::default(),
+            markers_generation: 0,
+            window_counts: Vec::new(),
             title: String::new(),
             generation: 0,
         }
@@ -332,34 +392,39 @@ impl SitviewApp {
             return;
         }
         let (from, to) = self.window();
-        let ds = &self.doc.dataset;
-        let mut v: Vec<usize> = self.doc.index.window(from, to).collect();
-        // Most recent first; on the same day, the most casualties first.
-        v.sort_by(|&a, &b| {
-            let (ia, ib) = (&ds.incidents[a], &ds.incidents[b]);
-            ib.last_day()
-                .cmp(&ia.last_day())
-                .then(ib.casualties.killed.cmp(&ia.casualties.killed))
-                .then(a.cmp(&b))
-        });
-        self.markers = v
-            .iter()
-            .filter_map(|&i| {
-                let colour = self.doc.colour_of(&ds.incidents[i].category);
-                MarkerItem::new(ds, i, colour)
-            })
-            .collect();
+        let doc = &self.doc;
+        let ds = &doc.dataset;
+        let mut v: Vec<usize> = doc.index.window(from, to).collect();
+        if v.len() > ds.incidents.len() / 16 {
+            // A large window: filtering the presorted list beats sorting the window.
+            v.clear();
+            v.extend(
+                (doc.list_order.iter().map(|&k| k as usize))
+                    .filter(|&k| ds.incidents[k].overlaps(from, to)),
+            );
+        } else {
+            v.sort_unstable_by_key(|&k| doc.list_rank[k]);
+        }
+        self.window_counts.clear();
+        self.window_counts.resize(doc.colours.len(), 0);
+        for &k in &v {
+            if let Some(n) = self.window_counts.get_mut(usize::from(doc.category_of[k])) {
+                *n += 1;
+            }
+        }
+        self.markers.clear();
+        self.markers.extend(
+            v.iter()
+                .filter_map(|&i| MarkerItem::new(ds, i, doc.colour_of_incident(i))),
+        );
+        self.markers_generation += 1;
         self.visible = v;
         self.visible_key = Some(key);
     }
 
     /// Screen position of an incident's marker (or its cluster) in the last frame.
     pub fn marker_screen_pos(&self, index: usize) -> Option<egui::Pos2> {
-        self.events
-            .clusters
-            .iter()
-            .find(|c| c.members.contains(&index))
-            .map(|c| c.centre)
+        self.clusters.screen_pos(index)
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
@@ -651,6 +716,8 @@ impl SitviewApp {
                 selected: self.selected,
                 show_rings: self.show_rings,
                 events: &mut events,
+                cache: &mut self.clusters,
+                generation: self.markers_generation,
                 underlay: Some(underlay),
             })
             .show(ui, |_ui, _response, projector, _memory| {
@@ -702,8 +769,7 @@ impl SitviewApp {
         let mut legend_ui = ui.new_child(egui::UiBuilder::new().max_rect(legend_rect));
         egui::Frame::popup(legend_ui.style()).show(&mut legend_ui, |ui| {
             ui.label(egui::RichText::new("Legend").strong());
-            let counts = self.window_category_counts();
-            for (name, colour) in &self.doc.colours {
+            for (k, (name, colour)) in self.doc.colours.iter().enumerate() {
                 ui.horizontal(|ui| {
                     let (r, _) =
                         ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
@@ -713,10 +779,7 @@ impl SitviewApp {
                         *colour,
                         egui::Stroke::new(1.0, Color32::WHITE),
                     );
-                    let n = counts
-                        .iter()
-                        .find(|(c, _)| c == name)
-                        .map_or(0, |(_, n)| *n);
+                    let n = self.window_counts.get(k).copied().unwrap_or(0);
                     ui.label(format!("{name} ({n})"));
                 });
             }
@@ -761,18 +824,6 @@ impl SitviewApp {
                 self.fit_pending = true;
             }
         });
-    }
-
-    fn window_category_counts(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for &i in &self.visible {
-            let c = &self.doc.dataset.incidents[i].category;
-            match counts.iter_mut().find(|(n, _)| n == c) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((c.clone(), 1)),
-            }
-        }
-        counts
     }
 
     /// Centres and zooms the map so that every located incident fits in `rect`.

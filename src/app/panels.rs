@@ -90,7 +90,7 @@ impl SitviewApp {
         let out = list.show_rows(ui, row_height, self.visible.len(), |ui, rows| {
             for &i in &self.visible[rows] {
                 let inc = &self.doc.dataset.incidents[i];
-                let colour = self.doc.colour_of(&inc.category);
+                let colour = self.doc.colour_of_incident(i);
                 if list_row(ui, inc, colour, self.selected == Some(i)).clicked() {
                     clicked = Some(i);
                 }
@@ -133,7 +133,7 @@ impl SitviewApp {
                                     (true, false) => "no date",
                                     _ => "no place",
                                 };
-                                let colour = self.doc.colour_of(&inc.category);
+                                let colour = self.doc.colour_of_incident(i);
                                 let r = list_row(ui, inc, colour, self.selected == Some(i))
                                     .on_hover_text(why);
                                 if r.clicked() {
@@ -160,7 +160,7 @@ impl SitviewApp {
                         );
                     }
                     let inc = &self.doc.dataset.incidents[i];
-                    detail_ui(ui, inc, self.doc.colour_of(&inc.category));
+                    detail_ui(ui, inc, self.doc.colour_of_incident(i));
                 });
         }
     }

@@ -2,8 +2,11 @@
 //! overlap on screen into numbered clusters, draws precision rings, the selection, a tooltip on
 //! hover, and reports clicks back to the app.
 //!
-//! The work per frame is bounded by what is visible: items are culled to the view before
-//! clustering, and clustering uses a screen-space grid (O(k) for k visible items).
+//! Clustering runs in world pixels (Mercator × zoom scale), which panning does not change, over
+//! the items inside a region of three view sizes around the view; the result is kept in a
+//! [`ClusterCache`] until the visible set, the zoom or the region changes. A steady frame, or a
+//! pan within the region, only translates and culls the clusters: its cost follows what is on
+//! screen, not the number of incidents.
 
 use std::collections::HashMap;
 
@@ -50,6 +53,9 @@ pub struct Cluster {
     /// Dataset indices of the members.
     pub members: Vec<usize>,
     pub colour: Color32,
+    /// The first member's uncertainty radius (metres) and latitude, for the ring of a single
+    /// marker.
+    pub ring: Option<(f64, f64)>,
 }
 
 impl Cluster {
@@ -75,8 +81,6 @@ pub struct MapEvents {
     pub clicked_cluster: Option<Vec<usize>>,
     /// The map background was clicked.
     pub clicked_empty: bool,
-    /// What was drawn, for hit-testing from outside (tests, export).
-    pub clusters: Vec<Cluster>,
 }
 
 /// Groups screen positions greedily: each item joins the first cluster whose seed lies within
@@ -86,7 +90,7 @@ pub fn cluster(t: &ScreenTransform, items: &[MarkerItem]) -> Vec<Cluster> {
     let mut clusters: Vec<Cluster> = Vec::new();
     let mut seeds: Vec<Pos2> = Vec::new();
     let mut sums: Vec<(f32, f32)> = Vec::new();
-    let mut grid: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
+    let mut grid: HashMap<(i32, i32), Vec<u32>, BuildFastHasher> = HashMap::default();
     let cell = |p: Pos2| {
         (
             (p.x / MERGE_DISTANCE).floor() as i32,
@@ -128,6 +132,7 @@ pub fn cluster(t: &ScreenTransform, items: &[MarkerItem]) -> Vec<Cluster> {
                     centre: p,
                     members: vec![item.index],
                     colour: item.colour,
+                    ring: item.ring_m.map(|m| (m, item.lat)),
                 });
             }
         }
@@ -137,6 +142,146 @@ pub fn cluster(t: &ScreenTransform, items: &[MarkerItem]) -> Vec<Cluster> {
         c.centre = pos2(sx / n, sy / n);
     }
     clusters
+}
+
+/// A small, fast hasher for grid cells (SipHash's resistance to crafted keys is not needed
+/// for screen cells, and its cost showed in profiles).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(u64::from(n as u32));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type BuildFastHasher = std::hash::BuildHasherDefault<FastHasher>;
+
+/// Clusters kept between frames (see the module notes).
+#[derive(Default)]
+pub struct ClusterCache {
+    key: Option<CacheKey>,
+    /// Centres in world pixels.
+    world: Vec<Cluster>,
+    /// Cluster of each incident (by dataset index); `u32::MAX` when it has none.
+    cluster_of: Vec<u32>,
+    /// World pixels to screen, as of the last frame.
+    shift: egui::Vec2,
+    /// Clusters on screen in the last frame (indices into `world`).
+    shown: Vec<u32>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct CacheKey {
+    items: u64,
+    scale: u64,
+    region: [i64; 4],
+}
+
+impl ClusterCache {
+    /// Brings the cache up to date for the view `t` over `items` (whose contents change only
+    /// when `generation` does), then works out which clusters are on screen.
+    fn update(&mut self, t: &ScreenTransform, items: &[MarkerItem], generation: u64, n: usize) {
+        let world = ScreenTransform {
+            offset: [0.0, 0.0],
+            ..*t
+        };
+        let (w, h) = (
+            t.rect.width().max(1.0) as f64,
+            t.rect.height().max(1.0) as f64,
+        );
+        // The view in world pixels, snapped to whole view sizes and widened by one each way.
+        let (x0, y0) = (
+            t.rect.min.x as f64 - t.offset[0],
+            t.rect.min.y as f64 - t.offset[1],
+        );
+        let region = [
+            (x0 / w).floor() as i64 - 1,
+            (y0 / h).floor() as i64 - 1,
+            ((x0 + w) / w).ceil() as i64 + 1,
+            ((y0 + h) / h).ceil() as i64 + 1,
+        ];
+        let key = CacheKey {
+            items: generation,
+            scale: t.scale.to_bits(),
+            region,
+        };
+        if self.key != Some(key) {
+            let area = Rect::from_min_max(
+                pos2((region[0] as f64 * w) as f32, (region[1] as f64 * h) as f32),
+                pos2((region[2] as f64 * w) as f32, (region[3] as f64 * h) as f32),
+            );
+            self.world = cluster(
+                &ScreenTransform {
+                    rect: area,
+                    ..world
+                },
+                items,
+            );
+            self.cluster_of.clear();
+            self.cluster_of.resize(n, u32::MAX);
+            for (k, c) in self.world.iter().enumerate() {
+                for &m in &c.members {
+                    if let Some(slot) = self.cluster_of.get_mut(m) {
+                        *slot = k as u32;
+                    }
+                }
+            }
+            self.key = Some(key);
+        }
+        self.shift = egui::vec2(t.offset[0] as f32, t.offset[1] as f32);
+        let view = t.rect.expand(MERGE_DISTANCE * 2.0);
+        self.shown.clear();
+        for (k, c) in self.world.iter().enumerate() {
+            if view.contains(c.centre + self.shift) {
+                self.shown.push(k as u32);
+            }
+        }
+    }
+
+    /// The clusters on screen in the last frame, with their screen centres.
+    pub fn on_screen(&self) -> impl Iterator<Item = Cluster> + '_ {
+        self.shown.iter().map(|&k| {
+            let c = &self.world[k as usize];
+            Cluster {
+                centre: c.centre + self.shift,
+                ..c.clone()
+            }
+        })
+    }
+
+    /// Screen position of the marker or cluster showing incident `index` in the last frame.
+    pub fn screen_pos(&self, index: usize) -> Option<Pos2> {
+        let k = *self.cluster_of.get(index)?;
+        let c = self.world.get(k as usize)?;
+        let p = c.centre + self.shift;
+        self.shown.contains(&k).then_some(p)
+    }
+
+    fn shown_clusters(&self) -> impl Iterator<Item = (Pos2, &Cluster)> + '_ {
+        self.shown.iter().map(|&k| {
+            let c = &self.world[k as usize];
+            (c.centre + self.shift, c)
+        })
+    }
+
+    fn hit(&self, pos: Pos2) -> Option<&Cluster> {
+        self.shown_clusters()
+            .filter(|(p, c)| p.distance(pos) <= c.radius() + 4.0)
+            .min_by(|a, b| a.0.distance(pos).total_cmp(&b.0.distance(pos)))
+            .map(|(_, c)| c)
+    }
 }
 
 /// The cluster under `pos`, if any (the nearest one whose symbol contains it, with some slack).
@@ -154,6 +299,9 @@ pub struct MarkerLayer<'a> {
     pub selected: Option<usize>,
     pub show_rings: bool,
     pub events: &'a mut MapEvents,
+    /// Clusters kept between frames; `generation` must change whenever `items` does.
+    pub cache: &'a mut ClusterCache,
+    pub generation: u64,
     /// Painted after clustering and before the markers, with the clusters' screen discs
     /// (centre, radius), so that map labels can keep clear of the markers.
     pub underlay: Option<Underlay<'a>>,
@@ -173,35 +321,27 @@ impl Plugin for MarkerLayer<'_> {
         let rect = response.rect;
         let painter = ui.painter().with_clip_rect(rect);
         let t = ScreenTransform::new(projector, rect);
-        let clusters = cluster(&t, self.items);
+        let n = self.dataset.incidents.len();
+        self.cache.update(&t, self.items, self.generation, n);
+        let cache = &*self.cache;
         if let Some(underlay) = self.underlay {
-            let discs: Vec<(Pos2, f32)> = clusters.iter().map(|c| (c.centre, c.radius())).collect();
+            let discs: Vec<(Pos2, f32)> = cache
+                .shown_clusters()
+                .map(|(p, c)| (p, c.radius()))
+                .collect();
             underlay(&painter, &t, &discs);
         }
-        paint(
-            &painter,
-            &t,
-            self.items,
-            &clusters,
-            self.selected,
-            self.show_rings,
-        );
+        paint_cached(&painter, &t, cache, self.selected, self.show_rings);
 
-        let hovered = response
-            .hover_pos()
-            .and_then(|p| hit(&clusters, p))
-            .cloned();
-        if let Some(c) = &hovered {
+        let hovered = response.hover_pos().and_then(|p| cache.hit(p));
+        if let Some(c) = hovered {
             ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
             let dataset = self.dataset;
             let tip = response.clone();
             tip.on_hover_ui_at_pointer(|ui| tooltip(ui, dataset, c));
         }
         if response.clicked() {
-            match response
-                .interact_pointer_pos()
-                .and_then(|p| hit(&clusters, p))
-            {
+            match response.interact_pointer_pos().and_then(|p| cache.hit(p)) {
                 Some(c) if c.members.len() == 1 => {
                     self.events.clicked_incident = Some(c.members[0])
                 }
@@ -209,75 +349,109 @@ impl Plugin for MarkerLayer<'_> {
                 None => self.events.clicked_empty = true,
             }
         }
-        self.events.clusters = clusters;
     }
 }
 
-/// Paints rings, clusters, markers and the selection (also used by image export).
+/// Paints the clusters on screen from the cache: rings of single markers, markers, numbered
+/// clusters and the selection.
+fn paint_cached(
+    painter: &egui::Painter,
+    t: &ScreenTransform,
+    cache: &ClusterCache,
+    selected: Option<usize>,
+    show_rings: bool,
+) {
+    if show_rings {
+        for (p, c) in cache.shown_clusters() {
+            if let (1, Some((m, lat))) = (c.members.len(), c.ring) {
+                let r = (m * t.pixels_per_metre(lat)) as f32;
+                if r > MARKER_RADIUS + 2.0 && r < 4000.0 {
+                    painter.circle(
+                        p,
+                        r,
+                        c.colour.gamma_multiply(0.12),
+                        Stroke::new(1.0, c.colour.gamma_multiply(0.7)),
+                    );
+                }
+            }
+        }
+    }
+    for (p, c) in cache.shown_clusters() {
+        paint_cluster(painter, p, c);
+    }
+    if let Some(p) = selected.and_then(|sel| cache.screen_pos(sel)) {
+        let k = cache.cluster_of[selected.unwrap_or_default()] as usize;
+        paint_selection(painter, p, cache.world[k].radius());
+    }
+}
+
+fn paint_cluster(painter: &egui::Painter, centre: Pos2, c: &Cluster) {
+    if c.members.len() == 1 {
+        painter.circle(
+            centre,
+            MARKER_RADIUS,
+            c.colour,
+            Stroke::new(1.5, Color32::WHITE),
+        );
+    } else {
+        let r = c.radius();
+        painter.circle(
+            centre,
+            r,
+            Color32::from_rgb(0x2B, 0x2F, 0x36),
+            Stroke::new(2.5, c.colour),
+        );
+        painter.text(
+            centre,
+            Align2::CENTER_CENTER,
+            c.members.len().to_string(),
+            FontId::proportional(12.0),
+            Color32::WHITE,
+        );
+    }
+}
+
+fn paint_selection(painter: &egui::Painter, centre: Pos2, radius: f32) {
+    let r = radius + 4.0;
+    painter.circle_stroke(centre, r + 1.5, Stroke::new(3.0, Color32::WHITE));
+    painter.circle_stroke(
+        centre,
+        r,
+        Stroke::new(2.5, Color32::from_rgb(0x11, 0x11, 0x11)),
+    );
+}
+
+/// Paints rings, clusters, markers and the selection for clusters computed by [`cluster`]
+/// (also used by image export).
 pub fn paint(
     painter: &egui::Painter,
     t: &ScreenTransform,
-    items: &[MarkerItem],
     clusters: &[Cluster],
     selected: Option<usize>,
     show_rings: bool,
 ) {
-    let singles: HashMap<usize, &Cluster> = clusters
-        .iter()
-        .filter(|c| c.members.len() == 1)
-        .map(|c| (c.members[0], c))
-        .collect();
     if show_rings {
-        for item in items.iter().filter(|i| singles.contains_key(&i.index)) {
-            if let Some(m) = item.ring_m {
-                let r = (m * t.pixels_per_metre(item.lat)) as f32;
+        for c in clusters {
+            if let (1, Some((m, lat))) = (c.members.len(), c.ring) {
+                let r = (m * t.pixels_per_metre(lat)) as f32;
                 if r > MARKER_RADIUS + 2.0 && r < 4000.0 {
-                    let c = t.apply(item.at);
                     painter.circle(
-                        c,
+                        c.centre,
                         r,
-                        item.colour.gamma_multiply(0.12),
-                        Stroke::new(1.0, item.colour.gamma_multiply(0.7)),
+                        c.colour.gamma_multiply(0.12),
+                        Stroke::new(1.0, c.colour.gamma_multiply(0.7)),
                     );
                 }
             }
         }
     }
     for c in clusters {
-        if c.members.len() == 1 {
-            painter.circle(
-                c.centre,
-                MARKER_RADIUS,
-                c.colour,
-                Stroke::new(1.5, Color32::WHITE),
-            );
-        } else {
-            let r = c.radius();
-            painter.circle(
-                c.centre,
-                r,
-                Color32::from_rgb(0x2B, 0x2F, 0x36),
-                Stroke::new(2.5, c.colour),
-            );
-            painter.text(
-                c.centre,
-                Align2::CENTER_CENTER,
-                c.members.len().to_string(),
-                FontId::proportional(12.0),
-                Color32::WHITE,
-            );
-        }
+        paint_cluster(painter, c.centre, c);
     }
     if let Some(sel) = selected
         && let Some(c) = clusters.iter().find(|c| c.members.contains(&sel))
     {
-        let r = c.radius() + 4.0;
-        painter.circle_stroke(c.centre, r + 1.5, Stroke::new(3.0, Color32::WHITE));
-        painter.circle_stroke(
-            c.centre,
-            r,
-            Stroke::new(2.5, Color32::from_rgb(0x11, 0x11, 0x11)),
-        );
+        paint_selection(painter, c.centre, c.radius());
     }
 }
 
