@@ -64,9 +64,10 @@ pub struct Document {
     pub unplaced: Vec<usize>,
     /// Each incident's category, as an index into `colours`.
     pub category_of: Vec<u16>,
-    /// Every incident in list order: most recent first, then most killed, then file order.
-    list_order: Vec<u32>,
-    /// Each incident's position in `list_order`.
+    /// Every incident in list order (most recent first, then most killed, then file order),
+    /// with what a time step needs, so that a step reads one compact array in order.
+    ranked: Vec<Ranked>,
+    /// Each incident's position in `ranked`.
     list_rank: Vec<u32>,
     /// The file's lines and areas, ready to paint.
     pub overlays: OverlayShapes,
@@ -88,13 +89,33 @@ impl Document {
         for (r, &k) in list_order.iter().enumerate() {
             list_rank[k as usize] = r as u32;
         }
+        let ranked = (list_order.iter().map(|&k| k as usize))
+            .map(|k| {
+                let inc = &loaded.dataset.incidents[k];
+                let category = category_of[k];
+                let colour = colours
+                    .get(usize::from(category))
+                    .map_or(Color32::GRAY, |(_, c)| *c);
+                let (first, last) = match (inc.date, inc.last_day()) {
+                    (Some(a), Some(b)) => (a.0, b.0),
+                    _ => (i32::MAX, i32::MIN),
+                };
+                Ranked {
+                    index: k as u32,
+                    first,
+                    last,
+                    category,
+                    marker: MarkerItem::new(&loaded.dataset, k, colour),
+                }
+            })
+            .collect();
         let unplaced = (loaded.dataset.incidents.iter().enumerate())
             .filter(|(_, i)| i.date.is_none() || i.location.is_none())
             .map(|(k, _)| k)
             .collect();
         Document {
             category_of,
-            list_order,
+            ranked,
             list_rank,
             overlays: OverlayShapes::new(&loaded.dataset.overlays),
             unplaced,
@@ -162,6 +183,16 @@ impl Document {
             ),
         }
     }
+}
+
+/// An incident in list order: see [`Document::ranked`].
+struct Ranked {
+    index: u32,
+    /// First and last day (`Day.0`); an undated incident has `first > last`.
+    first: i32,
+    last: i32,
+    category: u16,
+    marker: Option<MarkerItem>,
 }
 
 /// Each incident's category as an index into `colours` (which lists every category).
@@ -393,30 +424,36 @@ impl SitviewApp {
         }
         let (from, to) = self.window();
         let doc = &self.doc;
-        let ds = &doc.dataset;
         let mut v: Vec<usize> = doc.index.window(from, to).collect();
-        if v.len() > ds.incidents.len() / 16 {
-            // A large window: filtering the presorted list beats sorting the window.
-            v.clear();
-            v.extend(
-                (doc.list_order.iter().map(|&k| k as usize))
-                    .filter(|&k| ds.incidents[k].overlaps(from, to)),
-            );
-        } else {
-            v.sort_unstable_by_key(|&k| doc.list_rank[k]);
-        }
         self.window_counts.clear();
         self.window_counts.resize(doc.colours.len(), 0);
-        for &k in &v {
-            if let Some(n) = self.window_counts.get_mut(usize::from(doc.category_of[k])) {
+        self.markers.clear();
+        let mut take = |e: &Ranked, counts: &mut Vec<usize>| {
+            if let Some(n) = counts.get_mut(usize::from(e.category)) {
                 *n += 1;
             }
+            if let Some(m) = &e.marker {
+                self.markers.push(m.clone());
+            }
+        };
+        if v.len() > doc.ranked.len() / 16 {
+            // A large window: one pass over the compact, presorted array beats sorting.
+            v.clear();
+            for e in &doc.ranked {
+                if e.first <= to.0 && e.last >= from.0 {
+                    v.push(e.index as usize);
+                    take(e, &mut self.window_counts);
+                }
+            }
+        } else {
+            v.sort_unstable_by_key(|&k| doc.list_rank[k]);
+            for &k in &v {
+                take(
+                    &doc.ranked[doc.list_rank[k] as usize],
+                    &mut self.window_counts,
+                );
+            }
         }
-        self.markers.clear();
-        self.markers.extend(
-            v.iter()
-                .filter_map(|&i| MarkerItem::new(ds, i, doc.colour_of_incident(i))),
-        );
         self.markers_generation += 1;
         self.visible = v;
         self.visible_key = Some(key);
