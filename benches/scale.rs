@@ -244,6 +244,11 @@ impl DirectDriver {
             app,
             time: 0.0,
         };
+        // The file opens in the background: run frames until it is in.
+        while d.app.is_loading() {
+            d.frame();
+            std::thread::sleep(Duration::from_millis(5));
+        }
         for _ in 0..4 {
             d.frame();
         }
@@ -432,6 +437,11 @@ fn main() {
             .with_size([WIDTH, HEIGHT])
             .with_max_steps(64)
             .build_eframe(move |cc| SitviewApp::new(cc, opts));
+        let mut h = h;
+        while h.state().is_loading() {
+            h.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
         eprintln!("harness built in {:.2} s", t.elapsed().as_secs_f64());
         let mut d = HarnessDriver(h);
         for v in &VIEWS {

@@ -20,8 +20,15 @@ fn open(path: std::path::PathBuf) -> Harness<'static, SitviewApp> {
                 },
             )
         });
-    h.run_steps(4);
-    h
+    for _ in 0..500 {
+        h.run_steps(1);
+        if !h.state().is_loading() {
+            h.run_steps(3);
+            return h;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the file did not open within 5 s");
 }
 
 fn fixture(rel: &str) -> std::path::PathBuf {

@@ -8,8 +8,21 @@ fn harness(options: StartOptions) -> Harness<'static, SitviewApp> {
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])
         .build_eframe(move |cc| SitviewApp::new(cc, options));
-    h.run_steps(4);
+    settle(&mut h);
     h
+}
+
+/// Runs frames until a file given on the command line has been opened in the background.
+fn settle(h: &mut Harness<'static, SitviewApp>) {
+    for _ in 0..500 {
+        h.run_steps(1);
+        if !h.state().is_loading() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the file did not open within 5 s");
 }
 
 fn convoy_index(h: &Harness<'_, SitviewApp>) -> usize {

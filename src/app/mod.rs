@@ -3,11 +3,11 @@
 
 mod files;
 mod import;
+mod loading;
 mod panels;
 mod timebar;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use egui::{Color32, Key, KeyboardShortcut, Modifiers};
 use walkers::{Map, MapMemory, lon_lat};
@@ -266,6 +266,11 @@ pub struct SitviewApp {
     markers_generation: u64,
     /// Incidents per category (indices of `doc.colours`) in the current window.
     window_counts: Vec<usize>,
+    /// A file being opened in the background.
+    loading: Option<loading::Loading>,
+    /// Day and selection asked for on the command line, applied once the file is open.
+    pending_start: Option<(Option<Day>, Option<String>)>,
+    ctx: egui::Context,
     title: String,
     generation: usize,
 }
@@ -280,17 +285,28 @@ impl SitviewApp {
             .and_then(|s| eframe::get_value::<Vec<PathBuf>>(s, files::RECENT_KEY))
             .unwrap_or_default();
         let mut app = SitviewApp::with_document(Document::sample());
+        app.ctx = cc.egui_ctx.clone();
         app.files.recent = recent;
-        if let Some(path) = &options.file {
-            app.open_path(path.clone());
-        }
         if let Some(mode) = options.mode {
             app.set_mode(mode);
         }
-        if let Some(d) = options.date {
+        if let Some(path) = &options.file {
+            // The day and selection apply to that file, once it is open.
+            app.pending_start = Some((options.date, options.select.clone()));
+            app.open_path(path.clone());
+        } else {
+            app.apply_start(options.date, options.select);
+        }
+        app
+    }
+
+    /// Goes to the command line's day and selects its incident.
+    fn apply_start(&mut self, date: Option<Day>, select: Option<String>) {
+        let app = self;
+        if let Some(d) = date {
             app.current = d;
         }
-        if let Some(id) = &options.select {
+        if let Some(id) = &select {
             match app.doc.dataset.find(id) {
                 Some(i) => {
                     app.select(i, true);
@@ -304,7 +320,11 @@ impl SitviewApp {
                 }
             }
         }
-        app
+    }
+
+    /// Whether a file is being opened in the background.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
     }
 
     fn with_document(doc: Document) -> SitviewApp {
@@ -341,6 +361,9 @@ impl SitviewApp {
             clusters: ClusterCache::default(),
             markers_generation: 0,
             window_counts: Vec::new(),
+            loading: None,
+            pending_start: None,
+            ctx: egui::Context::default(),
             title: String::new(),
             generation: 0,
         }
@@ -350,7 +373,7 @@ impl SitviewApp {
     pub fn set_document(&mut self, doc: Document) {
         let warnings = doc.warnings.len();
         let summary = doc.loaded_summary();
-        self.doc = doc;
+        loading::drop_in_background(std::mem::replace(&mut self.doc, doc));
         self.generation += 1;
         self.current = self.doc.index.range().map_or(Day(0), |(a, _)| a);
         self.selected = None;
@@ -651,31 +674,50 @@ impl SitviewApp {
     /// guessed columns opens the import dialog too; a CSV whose columns could not be found
     /// opens only the dialog, and the current document stays.
     pub fn open_path(&mut self, path: PathBuf) {
-        let bytes = match formats::read_file(&path) {
-            Ok(b) => Arc::new(b),
-            Err(e) => {
-                self.notice = Some(Notice {
-                    text: format!("Could not open {e}"),
-                    error: true,
-                });
-                return;
-            }
+        if let Some(previous) = self.loading.take() {
+            previous.cancel();
+        }
+        self.loading = Some(loading::Loading::start(path, &self.ctx));
+    }
+
+    /// Takes the result of a background open, or shows its progress.
+    fn loading_ui(&mut self, ctx: &egui::Context) {
+        let Some(l) = &self.loading else {
+            return;
         };
-        let name = path.file_name().and_then(|n| n.to_str());
-        match formats::read_bytes(&bytes, name) {
-            Ok(loaded) => {
-                let import = import::Import::offer(&path, bytes.clone(), &loaded);
-                self.files.remember(&path);
-                self.set_document(Document::new(loaded, Origin::File(path)));
-                self.import = import;
-            }
-            Err(e) => {
-                self.import = import::Import::rescue(&path, bytes.clone(), &e);
+        let Some(outcome) = l.poll() else {
+            if l.ui(ctx) {
+                l.cancel();
+                let name = l.path.display().to_string();
+                self.loading = None;
+                self.pending_start = None;
                 self.notice = Some(Notice {
-                    text: format!("Could not open {}: {e}", path.display()),
+                    text: format!("Opening {name} was cancelled"),
+                    error: false,
+                });
+            }
+            return;
+        };
+        let path = l.path.clone();
+        self.loading = None;
+        match outcome {
+            loading::Outcome::Loaded(doc, import) => {
+                self.files.remember(&path);
+                self.set_document(*doc);
+                self.import = import;
+                if let Some((date, select)) = self.pending_start.take() {
+                    self.apply_start(date, select);
+                }
+            }
+            loading::Outcome::Failed(message, rescue) => {
+                self.import = rescue;
+                self.pending_start = None;
+                self.notice = Some(Notice {
+                    text: format!("Could not open {message}"),
                     error: true,
                 });
             }
+            loading::Outcome::Cancelled => self.pending_start = None,
         }
     }
 
@@ -806,7 +848,18 @@ impl SitviewApp {
         let mut legend_ui = ui.new_child(egui::UiBuilder::new().max_rect(legend_rect));
         egui::Frame::popup(legend_ui.style()).show(&mut legend_ui, |ui| {
             ui.label(egui::RichText::new("Legend").strong());
-            for (k, (name, colour)) in self.doc.colours.iter().enumerate() {
+            // Small files list every category; large ones only those in the window, the
+            // most frequent first, so the legend never covers the map.
+            const MAX_ROWS: usize = 10;
+            let count = |k: usize| self.window_counts.get(k).copied().unwrap_or(0);
+            let mut rows: Vec<usize> = (0..self.doc.colours.len()).collect();
+            if rows.len() > MAX_ROWS {
+                rows.retain(|&k| count(k) > 0);
+                rows.sort_by_key(|&k| std::cmp::Reverse(count(k)));
+            }
+            let hidden = rows.len().saturating_sub(MAX_ROWS);
+            for &k in rows.iter().take(MAX_ROWS) {
+                let (name, colour) = &self.doc.colours[k];
                 ui.horizontal(|ui| {
                     let (r, _) =
                         ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
@@ -816,9 +869,11 @@ impl SitviewApp {
                         *colour,
                         egui::Stroke::new(1.0, Color32::WHITE),
                     );
-                    let n = self.window_counts.get(k).copied().unwrap_or(0);
-                    ui.label(format!("{name} ({n})"));
+                    ui.label(format!("{name} ({})", count(k)));
                 });
+            }
+            if hidden > 0 {
+                ui.weak(format!("and {hidden} more categories"));
             }
             ui.horizontal(|ui| {
                 let (r, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
@@ -911,6 +966,7 @@ impl eframe::App for SitviewApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.files.poll(&ctx);
+        self.loading_ui(&ctx);
         for action in self.files.take_actions() {
             match action {
                 files::Action::Open(p) => self.open_path(p),
