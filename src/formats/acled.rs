@@ -33,8 +33,8 @@ use csv::ByteRecord;
 use serde_json::{Map, Value};
 
 use super::csv_generic::{
-    Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric, detect_delimiter,
-    first_line, list_columns, locate, parse_count, put_extra,
+    RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric,
+    detect_delimiter, first_line, list_columns, locate, maybe_filled, parse_count, put_extra,
 };
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
@@ -131,6 +131,11 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
+        if records == RESERVE_AFTER {
+            let n = reader.estimate_remaining(records);
+            rows.incidents.reserve(n + 1);
+            rows.ids.reserve(n + 1);
+        }
         rows.read(&rec, line);
     }
     let (incidents, warnings) = rows.finish();
@@ -261,7 +266,22 @@ impl Rows {
                 ),
             );
         }
-        let mut inc = Incident::default();
+        // Room for the row's `extra` entries up front (rarer ones, the text of a value that
+        // cannot be read, may still make it grow): the filled extra columns, `event_type`
+        // and fields beyond the header.
+        let filled = c
+            .extra
+            .iter()
+            .filter(|(i, _)| maybe_filled(rec, *i))
+            .count();
+        let mut inc = Incident {
+            extra: Map::with_capacity(
+                filled
+                    + usize::from(cell(rec, c.event_type).is_some())
+                    + rec.len().saturating_sub(c.count),
+            ),
+            ..Default::default()
+        };
         let id = match cell(rec, c.id) {
             Some(id) => id.to_owned(),
             None => {
@@ -324,7 +344,13 @@ impl Rows {
         };
         inc.title = match inc.place.as_str() {
             "" => inc.category.clone(),
-            place => format!("{} in {place}", inc.category),
+            place => {
+                let mut t = String::with_capacity(inc.category.len() + 4 + place.len());
+                t.push_str(&inc.category);
+                t.push_str(" in ");
+                t.push_str(place);
+                t
+            }
         };
         if let Some(s) = cell(rec, c.fatalities) {
             inc.casualties.killed = parse_count(s);
@@ -338,11 +364,12 @@ impl Rows {
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
         if publisher.is_some() || notes.is_some() {
-            inc.sources.push(Source {
+            // `vec!` allocates room for the one source only (`push` would make room for 4).
+            inc.sources = vec![Source {
                 publisher: publisher.unwrap_or(ACLED).to_owned(),
                 quote: notes.unwrap_or_default().to_owned(),
                 ..Default::default()
-            });
+            }];
         }
         if let Some(tags) = cell(rec, c.tags) {
             read_tags(tags, &mut inc, line, w);

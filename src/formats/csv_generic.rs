@@ -20,7 +20,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 
 use csv::ByteRecord;
 use serde_json::{Map, Value};
@@ -206,6 +207,21 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// A guess at how many records follow, from the average size of the `records` read so
+    /// far: for reserving room up front. At most one per 16 bytes left, so an odd start cannot
+    /// make it absurd.
+    pub(crate) fn estimate_remaining(&self, records: usize) -> usize {
+        let read = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+        let left = self.text.len().saturating_sub(read);
+        if records == 0 || read == 0 {
+            return 0;
+        }
+        let per_record = (read / records).max(1);
+        let estimate = left / per_record;
+        // A little slack: the rows read so far may be a little longer than the rest.
+        (estimate + estimate / 32).min(left / 16)
+    }
+
     /// Moves the record start to byte `start` (at or after the current one; line breaks at
     /// `start` are skipped) and returns its line.
     fn advance_to(&mut self, start: usize) -> u64 {
@@ -289,7 +305,18 @@ impl<'a> Records<'a> {
 
 /// Field `i` of `rec`, trimmed; `None` if the record has no such field.
 pub(crate) fn raw_cell(rec: &ByteRecord, i: usize) -> Option<&str> {
-    std::str::from_utf8(rec.get(i)?).ok().map(str::trim)
+    std::str::from_utf8(rec.get(i)?).ok().map(trim)
+}
+
+/// `s.trim()`, without looking at characters when both ends are visible ASCII (no whitespace
+/// is), as nearly every field is.
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x80);
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Field `i` of `rec`, trimmed; `None` if absent, empty or a missing-value marker.
@@ -297,11 +324,20 @@ pub(crate) fn cell(rec: &ByteRecord, i: Option<usize>) -> Option<&str> {
     raw_cell(rec, i?).filter(|s| !is_missing(s))
 }
 
+/// Whether field `i` of `rec` may hold a value, for making room: true for every field
+/// [`cell`] reads a value from (and for a few it does not: invalid UTF-8, non-ASCII spaces).
+pub(crate) fn maybe_filled(rec: &ByteRecord, i: usize) -> bool {
+    const MARKERS: [&[u8]; 6] = [b"na", b"n/a", b"#n/a", b"null", b"none", b"nan"];
+    rec.get(i).is_some_and(|f| {
+        let f = f.trim_ascii();
+        !f.is_empty() && (f.len() > 4 || !MARKERS.iter().any(|m| m.eq_ignore_ascii_case(f)))
+    })
+}
+
 /// Empty cells and the markers tools write for "no value": `NA`, `N/A`, `#N/A`, `NULL`,
-/// `None`, `NaN` (any case).
+/// `None`, `NaN` (any case). `s` is trimmed already (as [`raw_cell`] gives it).
 pub(crate) fn is_missing(s: &str) -> bool {
     const MARKERS: [&str; 6] = ["na", "n/a", "#n/a", "null", "none", "nan"];
-    let s = s.trim();
     s.is_empty() || (s.len() <= 4 && MARKERS.iter().any(|m| m.eq_ignore_ascii_case(s)))
 }
 
@@ -415,46 +451,130 @@ pub(crate) fn check_position(
     None
 }
 
-/// Keeps incident ids unique within a file without storing a second copy of each id.
+/// A fast hasher for ids and their 64-bit hashes (FxHash-style multiply-rotate over 8-byte
+/// words, with a final avalanche so that every bit of the result depends on every input bit).
+///
+/// It is not keyed, so someone who crafts a file could make many ids share a hash: that only
+/// makes loading that file slower (the ids stay correct, see [`UniqueIds`]), and flooding a
+/// local desktop app with its own file is not a concern.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl IdHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(w);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let rest = words.remainder();
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        // The length tells `"a"` from `"a\0"` (both pad to the same word).
+        self.add(u64::from_le_bytes(buf) ^ ((bytes.len() as u64) << 56));
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // MurmurHash3's fmix64.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// Builds [`IdHasher`]s.
+pub(crate) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+/// After this many records a reader reserves room for the rest ([`Records::estimate_remaining`]).
+pub(crate) const RESERVE_AFTER: usize = 64;
+
+/// Keeps incident ids unique within a file without storing a second copy of each id (except
+/// for the rare id whose 64-bit hash another id already has).
 #[derive(Debug, Default)]
 pub(crate) struct UniqueIds {
-    hasher: RandomState,
-    /// Hash of an id → index of the incident holding it.
-    seen: HashMap<u64, usize>,
-    /// Hash of a repeated id → the next suffix to try for it, so that n repeats of one id
-    /// cost O(n), not O(n²).
-    next_suffix: HashMap<u64, u64>,
+    /// Hash of an id → index of the incident holding it (the first one with that hash).
+    seen: HashMap<u64, usize, IdHash>,
+    /// Ids whose hash a different, earlier id already has in `seen` → index of the incident.
+    /// Empty unless two ids collide, so a weak hash costs time, never correctness.
+    collided: HashMap<String, usize>,
+    /// A repeated id → the next suffix to try for it, so that n repeats of one id cost O(n),
+    /// not O(n²).
+    next_suffix: HashMap<String, u64>,
 }
 
 impl UniqueIds {
     /// The id for the incident about to be pushed at `incidents.len()`: `id` itself, or
     /// `id-2`, `id-3`, … when taken (then the second value is true).
     pub(crate) fn claim(&mut self, id: String, incidents: &[Incident]) -> (String, bool) {
+        let hash = |s: &str| IdHash::default().hash_one(s);
+        // The usual case, a new id: one hash and one probe.
+        match self.seen.entry(hash(&id)) {
+            Entry::Vacant(e) => {
+                e.insert(incidents.len());
+                return (id, false);
+            }
+            Entry::Occupied(e) => {
+                let holder = incidents.get(*e.get()).map(|inc| inc.id.as_str());
+                if holder != Some(id.as_str()) && !self.collided.contains_key(&id) {
+                    self.collided.insert(id.clone(), incidents.len());
+                    return (id, false);
+                }
+            }
+        }
         let taken = |this: &Self, s: &str| {
             this.seen
-                .get(&this.hasher.hash_one(s))
+                .get(&hash(s))
                 .and_then(|&i| incidents.get(i))
-                .is_some_and(|inc| inc.id == s)
+                .is_some_and(|inc| inc.id == s || this.collided.contains_key(s))
         };
-        let mut out = id;
-        let mut renamed = false;
-        if taken(self, &out) {
-            let base = out.clone();
-            let key = self.hasher.hash_one(&base);
-            let mut k = self.next_suffix.get(&key).copied().unwrap_or(2);
-            loop {
-                out = format!("{base}-{k}");
-                if !taken(self, &out) {
-                    break;
-                }
-                k += 1;
+        // Taken: the first free one of `id-2`, `id-3`, …
+        let mut k = self.next_suffix.get(&id).copied().unwrap_or(2);
+        let out = loop {
+            let out = format!("{id}-{k}");
+            if !taken(self, &out) {
+                break out;
             }
-            self.next_suffix.insert(key, k + 1);
-            renamed = true;
+            k += 1;
+        };
+        self.next_suffix.insert(id, k + 1);
+        match self.seen.entry(hash(&out)) {
+            Entry::Vacant(e) => {
+                e.insert(incidents.len());
+            }
+            Entry::Occupied(_) => {
+                self.collided.insert(out.clone(), incidents.len());
+            }
         }
-        self.seen
-            .insert(self.hasher.hash_one(&out), incidents.len());
-        (out, renamed)
+        (out, true)
+    }
+
+    /// Room for `n` more ids.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        self.seen.reserve(n);
     }
 }
 
@@ -809,6 +929,11 @@ pub fn read_with(bytes: &[u8], mapping: &CsvMapping) -> Result<Loaded, FormatErr
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
+        if records == RESERVE_AFTER {
+            let n = reader.estimate_remaining(records);
+            rows.incidents.reserve(n + 1);
+            rows.ids.reserve(n + 1);
+        }
         rows.read(&rec, line, records);
     }
     let (incidents, warnings) = rows.finish();
@@ -1399,7 +1524,17 @@ impl<'m> RowReader<'m> {
                 ),
             );
         }
-        let mut inc = Incident::default();
+        // Room for the row's `extra` entries up front: its filled extra columns and fields
+        // beyond the header.
+        let filled = self
+            .extra_columns
+            .iter()
+            .filter(|(i, _)| maybe_filled(rec, *i))
+            .count();
+        let mut inc = Incident {
+            extra: Map::with_capacity(filled + rec.len().saturating_sub(self.columns)),
+            ..Default::default()
+        };
         let id = cell(rec, m.id).map_or_else(|| format!("row-{n}"), str::to_owned);
         let (id, renamed) = self.ids.claim(id, &self.incidents);
         if renamed {
@@ -1611,5 +1746,58 @@ fn default_title(inc: &Incident, text: Option<&str>) -> String {
         ("Other", "", Some(t)) => shorten(t, 80),
         (c, "", _) => c.to_owned(),
         (c, p, _) => format!("{c} in {p}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Claims each id in turn, as a reader does, and returns the ids given.
+    fn claim_all(ids: &mut UniqueIds, names: &[&str]) -> Vec<String> {
+        let mut incidents: Vec<Incident> = Vec::new();
+        for name in names {
+            let (id, _) = ids.claim((*name).to_owned(), &incidents);
+            incidents.push(Incident {
+                id,
+                ..Default::default()
+            });
+        }
+        incidents.into_iter().map(|inc| inc.id).collect()
+    }
+
+    #[test]
+    fn repeated_ids_get_suffixes() {
+        let got = claim_all(&mut UniqueIds::default(), &["a", "b", "a", "a", "a-2", "b"]);
+        assert_eq!(got, ["a", "b", "a-2", "a-3", "a-2-2", "b-2"]);
+    }
+
+    #[test]
+    fn ids_sharing_a_hash_stay_unique() {
+        // Pretend "x" and "y" have the same hash: "y"'s slot already points at "x".
+        let mut ids = UniqueIds::default();
+        let hash = |s: &str| IdHash::default().hash_one(s);
+        let mut incidents = vec![Incident {
+            id: "x".to_owned(),
+            ..Default::default()
+        }];
+        ids.seen.insert(hash("x"), 0);
+        ids.seen.insert(hash("y"), 0);
+        for name in ["y", "y", "x"] {
+            let (id, _) = ids.claim(name.to_owned(), &incidents);
+            incidents.push(Incident {
+                id,
+                ..Default::default()
+            });
+        }
+        let got: Vec<&str> = incidents.iter().map(|inc| inc.id.as_str()).collect();
+        assert_eq!(got, ["x", "y", "y-2", "x-2"]);
+    }
+
+    #[test]
+    fn id_hash_tells_padding_apart() {
+        let hash = |s: &str| IdHash::default().hash_one(s);
+        assert_ne!(hash("a"), hash("a\0"));
+        assert_ne!(hash("abcdefgh"), hash("abcdefgh\0"));
     }
 }
