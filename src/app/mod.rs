@@ -69,6 +69,8 @@ pub struct Document {
     ranked: Vec<Ranked>,
     /// Each incident's position in `ranked`.
     list_rank: Vec<u32>,
+    /// Distinct marker positions (see `markers::assign_sites`).
+    sites: usize,
     /// The file's lines and areas, ready to paint.
     pub overlays: OverlayShapes,
 }
@@ -89,7 +91,7 @@ impl Document {
         for (r, &k) in list_order.iter().enumerate() {
             list_rank[k as usize] = r as u32;
         }
-        let ranked = (list_order.iter().map(|&k| k as usize))
+        let mut ranked: Vec<Ranked> = (list_order.iter().map(|&k| k as usize))
             .map(|k| {
                 let inc = &loaded.dataset.incidents[k];
                 let category = category_of[k];
@@ -115,6 +117,7 @@ impl Document {
             .collect();
         Document {
             category_of,
+            sites: markers::assign_sites(ranked.iter_mut().filter_map(|r| r.marker.as_mut())),
             ranked,
             list_rank,
             overlays: OverlayShapes::new(&loaded.dataset.overlays),
@@ -797,6 +800,7 @@ impl SitviewApp {
                 events: &mut events,
                 cache: &mut self.clusters,
                 generation: self.markers_generation,
+                sites: self.doc.sites,
                 underlay: Some(underlay),
             })
             .show(ui, |_ui, _response, projector, _memory| {

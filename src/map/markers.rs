@@ -26,6 +26,9 @@ pub struct MarkerItem {
     pub colour: Color32,
     /// Uncertainty radius in metres, drawn as a ring for near/approximate locations.
     pub ring_m: Option<f64>,
+    /// Items with the same `site` share one position (see [`assign_sites`]); `u32::MAX` when
+    /// not assigned.
+    pub site: u32,
 }
 
 impl MarkerItem {
@@ -42,8 +45,61 @@ impl MarkerItem {
             lat: loc.lat,
             colour,
             ring_m,
+            site: u32::MAX,
         })
     }
+}
+
+/// Numbers the distinct positions of `items` (most incidents of a real export sit on a town or
+/// quarter shared with many others) and returns how many there are. Clustering then works on
+/// positions, not incidents.
+pub fn assign_sites<'a>(items: impl Iterator<Item = &'a mut MarkerItem>) -> usize {
+    let mut ids: HashMap<(u64, u64), u32, BuildFastHasher> = HashMap::default();
+    for item in items {
+        let key = (item.at[0].to_bits(), item.at[1].to_bits());
+        let next = ids.len() as u32;
+        item.site = *ids.entry(key).or_insert(next);
+    }
+    ids.len()
+}
+
+/// [`cluster`] for items numbered by [`assign_sites`] (`sites` distinct positions): one
+/// representative per position is clustered, then every item joins its position's cluster —
+/// O(k) array work for k items plus the clustering of the distinct positions.
+pub fn cluster_sites(t: &ScreenTransform, items: &[MarkerItem], sites: usize) -> Vec<Cluster> {
+    const NONE: u32 = u32::MAX;
+    let mut count: Vec<u32> = vec![0; sites];
+    let mut reps: Vec<MarkerItem> = Vec::new();
+    for item in items {
+        let Some(n) = count.get_mut(item.site as usize) else {
+            // Items without sites: the plain algorithm.
+            return cluster(t, items);
+        };
+        if *n == 0 {
+            // The representative stands for its site: its `index` is the site's number.
+            reps.push(MarkerItem {
+                index: item.site as usize,
+                ..item.clone()
+            });
+        }
+        *n += 1;
+    }
+    let mut clusters = cluster(t, &reps);
+    let mut of_site: Vec<u32> = vec![NONE; sites];
+    for (c, cl) in clusters.iter_mut().enumerate() {
+        let mut total = 0usize;
+        for &site in &cl.members {
+            of_site[site] = c as u32;
+            total += count[site] as usize;
+        }
+        cl.members = Vec::with_capacity(total);
+    }
+    for item in items {
+        if let Some(cl) = clusters.get_mut(of_site[item.site as usize] as usize) {
+            cl.members.push(item.index);
+        }
+    }
+    clusters
 }
 
 /// A group of markers drawn as one symbol.
@@ -192,7 +248,13 @@ struct CacheKey {
 impl ClusterCache {
     /// Brings the cache up to date for the view `t` over `items` (whose contents change only
     /// when `generation` does), then works out which clusters are on screen.
-    fn update(&mut self, t: &ScreenTransform, items: &[MarkerItem], generation: u64, n: usize) {
+    fn update(
+        &mut self,
+        t: &ScreenTransform,
+        items: &[MarkerItem],
+        (generation, sites): (u64, usize),
+        n: usize,
+    ) {
         let world = ScreenTransform {
             offset: [0.0, 0.0],
             ..*t
@@ -222,13 +284,15 @@ impl ClusterCache {
                 pos2((region[0] as f64 * w) as f32, (region[1] as f64 * h) as f32),
                 pos2((region[2] as f64 * w) as f32, (region[3] as f64 * h) as f32),
             );
-            self.world = cluster(
-                &ScreenTransform {
-                    rect: area,
-                    ..world
-                },
-                items,
-            );
+            let t = ScreenTransform {
+                rect: area,
+                ..world
+            };
+            self.world = if sites > 0 {
+                cluster_sites(&t, items, sites)
+            } else {
+                cluster(&t, items)
+            };
             self.cluster_of.clear();
             self.cluster_of.resize(n, u32::MAX);
             for (k, c) in self.world.iter().enumerate() {
@@ -302,6 +366,8 @@ pub struct MarkerLayer<'a> {
     /// Clusters kept between frames; `generation` must change whenever `items` does.
     pub cache: &'a mut ClusterCache,
     pub generation: u64,
+    /// Distinct positions numbered by [`assign_sites`] in `items`, or 0 when not numbered.
+    pub sites: usize,
     /// Painted after clustering and before the markers, with the clusters' screen discs
     /// (centre, radius), so that map labels can keep clear of the markers.
     pub underlay: Option<Underlay<'a>>,
@@ -322,7 +388,8 @@ impl Plugin for MarkerLayer<'_> {
         let painter = ui.painter().with_clip_rect(rect);
         let t = ScreenTransform::new(projector, rect);
         let n = self.dataset.incidents.len();
-        self.cache.update(&t, self.items, self.generation, n);
+        self.cache
+            .update(&t, self.items, (self.generation, self.sites), n);
         let cache = &*self.cache;
         if let Some(underlay) = self.underlay {
             let discs: Vec<(Pos2, f32)> = cache
@@ -516,6 +583,7 @@ mod tests {
             lat,
             colour: Color32::RED,
             ring_m: None,
+            site: u32::MAX,
         }
     }
 
@@ -547,5 +615,33 @@ mod tests {
         let c = &cs[0];
         assert!(hit(&cs, c.centre + egui::vec2(3.0, 3.0)).is_some());
         assert!(hit(&cs, c.centre + egui::vec2(40.0, 0.0)).is_none());
+    }
+
+    #[test]
+    fn clustering_by_site_keeps_every_item_and_merges_shared_positions() {
+        // Three incidents at one place, one nearby, one far away.
+        let mut items = vec![
+            item(0, 37.177, 36.1989),
+            item(1, 37.177, 36.1989),
+            item(2, 37.18022, 36.20119),
+            item(3, 37.177, 36.1989),
+            item(4, 37.04, 36.1),
+        ];
+        let sites = assign_sites(items.iter_mut());
+        assert_eq!(sites, 3);
+        assert_eq!(items[0].site, items[3].site);
+        for zoom in [9.0, 15.0] {
+            let t = transform(zoom);
+            let plain = cluster(&t, &items);
+            let by_site = cluster_sites(&t, &items, sites);
+            let mut a: Vec<Vec<usize>> = plain.iter().map(|c| c.members.clone()).collect();
+            let mut b: Vec<Vec<usize>> = by_site.iter().map(|c| c.members.clone()).collect();
+            a.iter_mut()
+                .chain(b.iter_mut())
+                .for_each(|m| m.sort_unstable());
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "zoom {zoom}");
+        }
     }
 }
