@@ -162,3 +162,123 @@ fn text(s: &serde_json::Value) -> String {
     }
     out
 }
+
+/// Options of `sitview render`, as typed: the centre and size are parsed here so that a bad
+/// value is reported like any other error (exit status 1).
+#[derive(Clone, Debug, Default)]
+pub struct RenderArgs {
+    /// An incident file, or `sample` for the built-in sample.
+    pub file: std::path::PathBuf,
+    pub out: std::path::PathBuf,
+    /// Defaults to the first day of the data.
+    pub date: Option<Day>,
+    pub mode: Option<WindowMode>,
+    /// `LAT,LON`.
+    pub center: Option<String>,
+    pub zoom: Option<f64>,
+    pub fit: bool,
+    /// `WIDTHxHEIGHT`; defaults to 1600x1000.
+    pub size: Option<String>,
+    pub title: Option<String>,
+}
+
+/// Parses `LAT,LON` (degrees, WGS84).
+pub fn parse_centre(s: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("--center {s:?}: expected LAT,LON in degrees, e.g. 36.2,37.16");
+    let (lat, lon) = s.split_once(',').ok_or_else(bad)?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    if !(-85.0..=85.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(format!(
+            "--center {s:?}: latitude must be within ±85 and longitude within ±180"
+        ));
+    }
+    Ok((lat, lon))
+}
+
+/// Parses `WIDTHxHEIGHT` in pixels.
+pub fn parse_size(s: &str) -> Result<[u32; 2], String> {
+    let bad = || format!("--size {s:?}: expected WIDTHxHEIGHT in pixels, e.g. 1920x1080");
+    let (w, h) = s.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    Ok([
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    ])
+}
+
+/// `sitview render FILE --out PNG`: draws the map of one time window as a briefing image,
+/// without a display or GPU, and writes it atomically.
+pub fn render(args: &RenderArgs) -> ExitCode {
+    match render_to_file(args) {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sitview: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn render_to_file(args: &RenderArgs) -> Result<String, String> {
+    use crate::export::{MapImage, encode_png, render_map, window_incidents};
+    let centre = args.center.as_deref().map(parse_centre).transpose()?;
+    let size = args.size.as_deref().map(parse_size).transpose()?;
+    if let Some(z) = args.zoom
+        && !(0.0..=20.0).contains(&z)
+    {
+        return Err(format!("--zoom {z}: expected a zoom level from 0 to 20"));
+    }
+    let dataset = if args.file.as_os_str() == "sample" && !args.file.exists() {
+        formats::read_bytes(crate::app::SAMPLE_GEOJSON, Some(crate::app::SAMPLE_NAME))
+            .map_err(|e| format!("built-in sample: {e}"))?
+            .dataset
+    } else {
+        let loaded = load(&args.file, &ColumnChoices::new())?;
+        if !loaded.warnings.is_empty() {
+            eprintln!(
+                "sitview: {}: {} warnings (see `sitview info`)",
+                args.file.display(),
+                loaded.warnings.len()
+            );
+        }
+        loaded.dataset
+    };
+    let day = match args.date {
+        Some(d) => d,
+        None => DayIndex::new(&dataset)
+            .range()
+            .map(|(a, _)| a)
+            .ok_or_else(|| {
+                format!(
+                    "{}: no dated incidents; give the day with --date YYYY-MM-DD",
+                    args.file.display()
+                )
+            })?,
+    };
+    let spec = MapImage {
+        size: size.unwrap_or([1600, 1000]),
+        centre,
+        zoom: args.zoom,
+        // Fitted by default; a zoom alone keeps the fitted centre.
+        fit: args.fit || (centre.is_none() && args.zoom.is_none()),
+        day,
+        mode: args.mode.unwrap_or(WindowMode::Day),
+        title: args.title.clone(),
+    };
+    let img = render_map(&dataset, &spec)?;
+    let shown = window_incidents(&dataset, &spec)
+        .into_iter()
+        .filter(|&i| dataset.incidents[i].location.is_some())
+        .count();
+    let bytes = encode_png(&img)?;
+    formats::write_atomic(&args.out, &bytes)
+        .map_err(|e| format!("{}: could not write: {e}", args.out.display()))?;
+    Ok(format!(
+        "wrote {} ({}×{}, {shown} incidents)",
+        args.out.display(),
+        img.width(),
+        img.height()
+    ))
+}

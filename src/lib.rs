@@ -2,11 +2,13 @@
 //!
 //! Layers, from the bottom up: [`model`] (pure data) ← [`formats`] (files) ← [`timeline`]
 //! (day index) ← [`map`] (walkers plugins) ← [`app`] (the eframe application). [`render`]
-//! rasterises egui output on the CPU for image tests and headless export; [`text`] handles fonts
-//! and right-to-left scripts.
+//! rasterises egui output on the CPU for image tests and headless export; [`export`] draws the
+//! map of a time window as a briefing image with it; [`text`] handles fonts and right-to-left
+//! scripts.
 
 pub mod app;
 pub mod cli;
+pub mod export;
 pub mod formats;
 pub mod generate;
 pub mod map;

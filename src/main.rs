@@ -1,5 +1,6 @@
 //! `sitview`: the Situation Viewer's command line. With no arguments it opens the viewer on the
-//! built-in sample; with a FILE, on that file; `sitview info FILE` summarises a file headlessly.
+//! built-in sample; with a FILE, on that file; `sitview info FILE` summarises a file headlessly
+//! and `sitview render FILE --out map.png` draws a map image headlessly.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +57,40 @@ enum Command {
         mode: WindowMode,
         #[command(flatten)]
         columns: ColumnArgs,
+    },
+    /// Draw the map of one day (or window) as a PNG briefing slide, without a display or GPU.
+    Render {
+        /// Incident file (any readable format), or `sample` for the built-in sample.
+        file: PathBuf,
+        /// Day to show (YYYY-MM-DD); defaults to the first day of the data.
+        #[arg(long, value_parser = parse_day)]
+        date: Option<Day>,
+        /// Window ending on --date: `day`, `last:N` or `cumulative`.
+        #[arg(long, value_parser = parse_mode)]
+        mode: Option<WindowMode>,
+        /// Centre of the view as LAT,LON (degrees).
+        #[arg(
+            long,
+            value_name = "LAT,LON",
+            conflicts_with = "fit",
+            allow_hyphen_values = true
+        )]
+        center: Option<String>,
+        /// Zoom level (3 shows the Middle East, 12 a town); default 8 with --center.
+        #[arg(long, conflicts_with = "fit")]
+        zoom: Option<f64>,
+        /// Fit the view to the incidents of the window (the default without --center).
+        #[arg(long)]
+        fit: bool,
+        /// Image size in pixels, WIDTHxHEIGHT.
+        #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+        size: String,
+        /// Title on the image; defaults to the file's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// PNG file to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Write realistic test data: an ACLED CSV export of N incidents around Syrian towns over
     /// ten years (deterministic for a seed).
@@ -147,6 +182,27 @@ fn main() -> ExitCode {
             mode,
             columns,
         }) => cli::convert(&input, &output, &columns.choices(), on.map(|d| (d, mode))),
+        Some(Command::Render {
+            file,
+            date,
+            mode,
+            center,
+            zoom,
+            fit,
+            size,
+            title,
+            out,
+        }) => cli::render(&cli::RenderArgs {
+            file,
+            out,
+            date,
+            mode,
+            center,
+            zoom,
+            fit,
+            size: Some(size),
+            title,
+        }),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             file: args.file,

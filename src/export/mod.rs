@@ -1,0 +1,6 @@
+//! Headless exports: the map as an image, with the furniture of a briefing slide, rendered on
+//! the CPU (no display, no GPU).
+
+pub mod image;
+
+pub use self::image::{MapImage, encode_png, render_map, view_transform, window_incidents};
