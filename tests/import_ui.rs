@@ -176,3 +176,40 @@ fn lines_and_areas_of_a_file_are_kept_and_counted() {
         "no notice {notice:?}"
     );
 }
+
+#[test]
+fn the_map_on_screen_exports_as_a_slide_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| {
+            SitviewApp::new(
+                cc,
+                StartOptions {
+                    date: Some("2016-09-19".parse().unwrap()),
+                    select: Some("aj-2016-09-19-un-convoy".into()),
+                    ..Default::default()
+                },
+            )
+        });
+    h.run_steps(4);
+    let png = dir.path().join("slide.png");
+    h.state_mut().export_image(png.clone(), [1280, 800]);
+    h.run_steps(1);
+    let img = image::open(&png).expect("a PNG").to_rgba8();
+    assert_eq!(img.dimensions(), (1280, 800));
+    // The view was centred on the convoy: its marker colour is at the middle of the image.
+    let c = h.state().doc.colour_of("Attack on aid").to_array();
+    let near = (630..650)
+        .flat_map(|x| (390..410).map(move |y| (x, y)))
+        .filter(|&(x, y)| {
+            let p = img.get_pixel(x, y).0;
+            (0..3).all(|k| p[k].abs_diff(c[k]) <= 12)
+        })
+        .count();
+    assert!(
+        near >= 20,
+        "only {near} convoy-coloured pixels at the centre"
+    );
+    h.get_by_label_contains("Exported the map to");
+}

@@ -19,6 +19,8 @@ pub enum Action {
     SaveTo(PathBuf),
     /// Export everything (`false`) or only the current time window (`true`).
     ExportTo(PathBuf, bool),
+    /// Export the map as a PNG of this size.
+    ExportImage(PathBuf, [u32; 2]),
     OpenSample,
     Notice(Notice),
 }
@@ -28,6 +30,7 @@ enum DialogKind {
     Open,
     Save,
     Export { window_only: bool },
+    Image { size: [u32; 2] },
 }
 
 impl DialogKind {
@@ -37,6 +40,14 @@ impl DialogKind {
             DialogKind::Save => Action::SaveTo(with_extension(path)),
             DialogKind::Export { window_only } => {
                 Action::ExportTo(with_extension(path), window_only)
+            }
+            DialogKind::Image { size } => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("png")
+                } else {
+                    path
+                };
+                Action::ExportImage(path, size)
             }
         }
     }
@@ -95,6 +106,11 @@ impl Files {
         self.start_dialog(ctx, DialogKind::Save, name);
     }
 
+    /// Export the map as a PNG of `size`, proposing `name`.
+    pub fn export_image(&mut self, ctx: &egui::Context, name: String, size: [u32; 2]) {
+        self.start_dialog(ctx, DialogKind::Image { size }, name);
+    }
+
     /// Export everything or only the current window, proposing `name`.
     pub fn export(&mut self, ctx: &egui::Context, name: String, window_only: bool) {
         self.start_dialog(ctx, DialogKind::Export { window_only }, name);
@@ -146,6 +162,11 @@ impl Files {
                     .add_filter("All files", &["*"])
                     .set_title("Open incident file")
                     .pick_file(),
+                DialogKind::Image { .. } => dialog
+                    .add_filter("PNG image", &["png"])
+                    .set_title("Export the map as an image")
+                    .set_file_name(name)
+                    .save_file(),
                 DialogKind::Save | DialogKind::Export { .. } => {
                     for f in OutputFormat::ALL {
                         dialog = dialog.add_filter(f.label(), &[f.extension()]);
@@ -243,6 +264,18 @@ impl Files {
             }
             ui.weak("GeoJSON, ACLED-style CSV, KML or KMZ, by extension");
         });
+        ui.menu_button("Export map image", |ui| {
+            let stem = suggested.trim_end_matches(".geojson");
+            for (label, size) in [
+                ("1920 × 1080 (slide)…  (Ctrl+E)", [1920, 1080]),
+                ("3840 × 2160 (print)…", [3840, 2160]),
+                ("1280 × 800…", [1280, 800]),
+            ] {
+                if ui.button(label).clicked() {
+                    self.export_image(ui.ctx(), format!("{stem}-map.png"), size);
+                }
+            }
+        });
         save
     }
 
@@ -258,6 +291,7 @@ impl Files {
             DialogKind::Save => "Save as",
             DialogKind::Export { window_only: false } => "Export all incidents",
             DialogKind::Export { window_only: true } => "Export the current window",
+            DialogKind::Image { .. } => "Export the map as an image",
         };
         egui::Window::new(title)
             .open(&mut open)

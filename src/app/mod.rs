@@ -274,6 +274,8 @@ pub struct SitviewApp {
     /// Day and selection asked for on the command line, applied once the file is open.
     pending_start: Option<(Option<Day>, Option<String>)>,
     ctx: egui::Context,
+    /// The map's screen transform in the last frame (for image export).
+    last_transform: Option<ScreenTransform>,
     title: String,
     generation: usize,
 }
@@ -367,6 +369,7 @@ impl SitviewApp {
             loading: None,
             pending_start: None,
             ctx: egui::Context::default(),
+            last_transform: None,
             title: String::new(),
             generation: 0,
         }
@@ -495,6 +498,13 @@ impl SitviewApp {
         const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
         const SAVE_AS: KeyboardShortcut =
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
+        const EXPORT_IMAGE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
+        if ctx.input_mut(|i| i.consume_shortcut(&EXPORT_IMAGE)) {
+            let stem = self.suggested_name();
+            let stem = stem.trim_end_matches(".geojson");
+            self.files
+                .export_image(ctx, format!("{stem}-map.png"), [1920, 1080]);
+        }
         if ctx.input_mut(|i| i.consume_shortcut(&SAVE_AS)) {
             self.files.save_as(ctx, self.suggested_name());
         }
@@ -663,6 +673,46 @@ impl SitviewApp {
         }
     }
 
+    /// Writes the map as it is on screen (same centre, same area, current window) as a PNG of
+    /// `size` pixels, laid out for a slide: title, date, legend, scale bar, north arrow, credits.
+    pub fn export_image(&mut self, path: PathBuf, size: [u32; 2]) {
+        let mut spec = crate::export::image::MapImage::new(self.current);
+        spec.size = size;
+        spec.mode = self.mode;
+        if let Some(t) = &self.last_transform {
+            let c = t.rect.center();
+            let x = (f64::from(c.x) - t.offset[0]) / t.scale;
+            let y = (f64::from(c.y) - t.offset[1]) / t.scale;
+            let lon = x * 360.0 - 180.0;
+            let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
+                .sinh()
+                .atan()
+                .to_degrees();
+            // Show the same area as the screen: a wider image zooms in accordingly.
+            let wider = f64::from(size[0]) / f64::from(t.rect.width().max(1.0));
+            spec.centre = Some((lat, lon));
+            spec.zoom = Some((t.zoom + wider.log2()).clamp(2.0, 17.0));
+            spec.fit = false;
+        }
+        let written = crate::export::image::render_map(&self.doc.dataset, &spec)
+            .and_then(|img| crate::export::image::encode_png(&img))
+            .and_then(|png| formats::write_atomic(&path, &png).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "Exported the map to {} ({}×{})",
+                        path.display(),
+                        size[0],
+                        size[1]
+                    ),
+                    error: false,
+                })
+            }
+            Err(e) => self.save_failed(&path, &e),
+        }
+    }
+
     fn save_failed(&mut self, path: &std::path::Path, error: &str) {
         self.notice = Some(Notice {
             text: format!(
@@ -808,6 +858,7 @@ impl SitviewApp {
             })
             .inner;
         self.map_decorations(ui, &t, rect);
+        self.last_transform = Some(t);
         if let Some(i) = events.clicked_incident {
             self.select(i, false);
         } else if let Some(members) = &events.clicked_cluster {
@@ -976,6 +1027,7 @@ impl eframe::App for SitviewApp {
                 files::Action::Open(p) => self.open_path(p),
                 files::Action::SaveTo(p) => self.save_to(p),
                 files::Action::ExportTo(p, window_only) => self.export_to(p, window_only),
+                files::Action::ExportImage(p, size) => self.export_image(p, size),
                 files::Action::OpenSample => self.set_document(Document::sample()),
                 files::Action::Notice(n) => self.notice = Some(n),
             }
