@@ -62,8 +62,9 @@ enum Command {
     Render {
         /// Incident file (any readable format), or `sample` for the built-in sample.
         file: PathBuf,
-        /// Day to show (YYYY-MM-DD); defaults to the first day of the data.
-        #[arg(long, value_parser = parse_day)]
+        /// Day to show (YYYY-MM-DD), or the first frame's with --to; defaults to the first
+        /// day of the data.
+        #[arg(long, alias = "from", value_parser = parse_day)]
         date: Option<Day>,
         /// Window ending on --date: `day`, `last:N` or `cumulative`.
         #[arg(long, value_parser = parse_mode)]
@@ -88,7 +89,11 @@ enum Command {
         /// Title on the image; defaults to the file's title.
         #[arg(long)]
         title: Option<String>,
-        /// PNG file to write.
+        /// Last day of an animation: one frame per day from --date to this day, as an
+        /// animated GIF (--out x.gif) or numbered PNGs (x-0001.png, …).
+        #[arg(long, value_parser = parse_day)]
+        to: Option<Day>,
+        /// PNG file to write (or .gif with --to).
         #[arg(long)]
         out: PathBuf,
     },
@@ -191,6 +196,7 @@ fn main() -> ExitCode {
             fit,
             size,
             title,
+            to,
             out,
         }) => cli::render(&cli::RenderArgs {
             file,
@@ -202,6 +208,7 @@ fn main() -> ExitCode {
             fit,
             size: Some(size),
             title,
+            to,
         }),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {

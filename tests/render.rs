@@ -213,3 +213,76 @@ fn cli_render_reports_bad_input_with_status_1() {
     }
     assert!(!out_path.exists());
 }
+
+#[test]
+fn cli_renders_an_animated_gif_with_one_frame_a_day() {
+    use image::AnimationDecoder;
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("days.gif");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitview"))
+        .args([
+            "render",
+            "sample",
+            "--from",
+            "2016-09-19",
+            "--to",
+            "2016-09-22",
+        ])
+        .args(["--size", "480x300", "--out"])
+        .arg(&gif)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::io::BufReader::new(std::fs::File::open(&gif).unwrap());
+    let frames = image::codecs::gif::GifDecoder::new(file)
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .expect("the GIF decodes");
+    assert_eq!(frames.len(), 4, "one frame per day, 19 to 22 Sept");
+    // The date is burnt in: the title plate differs from one day to the next.
+    let plate = |k: usize| -> Vec<u8> {
+        let img = frames[k].buffer();
+        (10..60)
+            .flat_map(|y| (10..300).map(move |x| (x, y)))
+            .flat_map(|(x, y)| img.get_pixel(x, y).0)
+            .collect()
+    };
+    for k in 1..4 {
+        assert_ne!(
+            plate(k - 1),
+            plate(k),
+            "frames {} and {} show the same date",
+            k - 1,
+            k
+        );
+    }
+    // Numbered PNGs without .gif.
+    let png = dir.path().join("frame.png");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitview"))
+        .args([
+            "render",
+            "sample",
+            "--from",
+            "2016-09-19",
+            "--to",
+            "2016-09-20",
+        ])
+        .args(["--size", "400x250", "--out"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for k in ["frame-0001.png", "frame-0002.png"] {
+        let img = image::open(dir.path().join(k)).expect(k);
+        assert_eq!((img.width(), img.height()), (400, 250));
+    }
+}
