@@ -207,3 +207,37 @@ fn a_broken_file_gets_a_message_and_the_sample_stays() {
     h.get_by_label_contains("Could not open");
     assert_eq!(h.state().doc.dataset.incidents.len(), 7);
 }
+
+#[test]
+fn the_ruler_measures_aleppo_to_idlib() {
+    let mut h = harness(StartOptions::default());
+    h.get_by_label("Ruler").click();
+    h.run_steps(2);
+    assert!(h.state().measure.active);
+    h.get_by_label_contains("Click on the map to start measuring");
+    // The GeoNames points of Aleppo and Idlib.
+    for (lon, lat) in [(37.16117, 36.20124), (36.63393, 35.93062)] {
+        let pos = h.state().screen_of(lon, lat).expect("the map was drawn");
+        h.hover_at(pos);
+        h.run_steps(1);
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+            h.run_steps(1);
+        }
+    }
+    h.run_steps(1);
+    assert_eq!(h.state().measure.points.len(), 2);
+    let km = h.state().measure.total_m() / 1000.0;
+    assert!((56.1..=56.3).contains(&km), "{km} km");
+    h.get_by_label_contains("Distance: 56.2 km over 1 legs");
+    // Measuring does not select; Esc ends it.
+    assert_eq!(h.state().selected, None);
+    h.key_press(Key::Escape);
+    h.run_steps(1);
+    assert!(!h.state().measure.active);
+}

@@ -4,6 +4,7 @@
 mod files;
 mod import;
 mod loading;
+mod measure;
 mod panels;
 mod timebar;
 
@@ -276,6 +277,8 @@ pub struct SitviewApp {
     ctx: egui::Context,
     /// The map's screen transform in the last frame (for image export).
     last_transform: Option<ScreenTransform>,
+    /// The measuring tool.
+    pub measure: measure::Measure,
     title: String,
     generation: usize,
 }
@@ -327,6 +330,11 @@ impl SitviewApp {
         }
     }
 
+    /// Where the point (lon, lat) was on screen in the last frame.
+    pub fn screen_of(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
+        self.last_transform.map(|t| t.lonlat(lon, lat))
+    }
+
     /// Whether a file is being opened in the background.
     pub fn is_loading(&self) -> bool {
         self.loading.is_some()
@@ -370,6 +378,7 @@ impl SitviewApp {
             pending_start: None,
             ctx: egui::Context::default(),
             last_transform: None,
+            measure: measure::Measure::default(),
             title: String::new(),
             generation: 0,
         }
@@ -545,7 +554,11 @@ impl SitviewApp {
             self.toggle_play();
         }
         if escape {
-            self.selected = None;
+            if self.measure.active {
+                self.measure = measure::Measure::default();
+            } else {
+                self.selected = None;
+            }
         }
     }
 
@@ -859,7 +872,11 @@ impl SitviewApp {
             .inner;
         self.map_decorations(ui, &t, rect);
         self.last_transform = Some(t);
-        if let Some(i) = events.clicked_incident {
+        if self.measure.active {
+            if let Some(at) = events.clicked_at {
+                self.measure.points.push(at);
+            }
+        } else if let Some(i) = events.clicked_incident {
             self.select(i, false);
         } else if let Some(members) = &events.clicked_cluster {
             self.zoom_to(members, rect);
@@ -893,11 +910,12 @@ impl SitviewApp {
             egui::pos2(rect.min.x + 10.0, credit_rect.min.y - 8.0),
             120.0,
         );
-        self.map_overlay_ui(ui, rect);
+        self.map_overlay_ui(ui, t, rect);
     }
 
     /// Legend and zoom buttons floating over the map.
-    fn map_overlay_ui(&mut self, ui: &mut egui::Ui, rect: egui::Rect) {
+    fn map_overlay_ui(&mut self, ui: &mut egui::Ui, t: &ScreenTransform, rect: egui::Rect) {
+        let painter = ui.painter().with_clip_rect(rect);
         let legend_rect =
             egui::Rect::from_min_size(rect.min + egui::vec2(10.0, 10.0), egui::vec2(220.0, 200.0));
         let mut legend_ui = ui.new_child(egui::UiBuilder::new().max_rect(legend_rect));
@@ -953,7 +971,7 @@ impl SitviewApp {
         });
         let zoom_rect = egui::Rect::from_min_size(
             egui::pos2(rect.max.x - 56.0, rect.min.y + 10.0),
-            egui::vec2(46.0, 110.0),
+            egui::vec2(46.0, 140.0),
         );
         let mut zoom_ui = ui.new_child(egui::UiBuilder::new().max_rect(zoom_rect));
         egui::Frame::popup(zoom_ui.style()).show(&mut zoom_ui, |ui| {
@@ -970,7 +988,40 @@ impl SitviewApp {
             {
                 self.fit_pending = true;
             }
+            let label = if self.measure.active { "End" } else { "Ruler" };
+            if ui
+                .selectable_label(self.measure.active, label)
+                .on_hover_text("Measure distances: click points on the map; Esc ends")
+                .clicked()
+            {
+                self.measure.active = !self.measure.active;
+                self.measure.points.clear();
+            }
         });
+        self.measure.paint(&painter, t);
+        if self.measure.active {
+            let text = match self.measure.points.len() {
+                0 => "Click on the map to start measuring (Esc ends)".to_owned(),
+                1 => "Click the next point".to_owned(),
+                n => format!(
+                    "Distance: {} over {} legs (geodesic)",
+                    measure::format_km(self.measure.total_m()),
+                    n - 1
+                ),
+            };
+            let area = egui::Rect::from_center_size(
+                egui::pos2(rect.center().x, rect.min.y + 64.0),
+                egui::vec2(480.0, 30.0),
+            );
+            let mut child = ui.new_child(
+                egui::UiBuilder::new()
+                    .max_rect(area)
+                    .layout(egui::Layout::top_down(egui::Align::Center)),
+            );
+            egui::Frame::popup(child.style()).show(&mut child, |ui| {
+                ui.label(egui::RichText::new(text).size(14.0));
+            });
+        }
     }
 
     /// Centres and zooms the map so that every located incident fits in `rect`.

@@ -137,6 +137,8 @@ pub struct MapEvents {
     pub clicked_cluster: Option<Vec<usize>>,
     /// The map background was clicked.
     pub clicked_empty: bool,
+    /// Where the map was clicked (lon, lat), whatever was under the pointer.
+    pub clicked_at: Option<(f64, f64)>,
 }
 
 /// Groups screen positions greedily: each item joins the first cluster whose seed lies within
@@ -408,6 +410,10 @@ impl Plugin for MarkerLayer<'_> {
             tip.on_hover_ui_at_pointer(|ui| tooltip(ui, dataset, c));
         }
         if response.clicked() {
+            if let Some(p) = response.interact_pointer_pos() {
+                let at = projector.unproject(p.to_vec2());
+                self.events.clicked_at = Some((at.x(), at.y()));
+            }
             match response.interact_pointer_pos().and_then(|p| cache.hit(p)) {
                 Some(c) if c.members.len() == 1 => {
                     self.events.clicked_incident = Some(c.members[0])
