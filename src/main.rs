@@ -21,7 +21,8 @@ use sitview::timeline::WindowMode;
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Incident file to open (GeoJSON); without it the built-in sample opens.
+    /// Incident file to open (any readable format); without it, or with `sample`, the
+    /// built-in sample opens.
     file: Option<PathBuf>,
     /// Day to show first (YYYY-MM-DD).
     #[arg(long, value_parser = parse_day)]
@@ -212,7 +213,10 @@ fn main() -> ExitCode {
         }),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
-            file: args.file,
+            // `sitview sample …` (what "Copy link" writes for the built-in sample).
+            file: args
+                .file
+                .filter(|f| f.as_os_str() != "sample" || f.exists()),
             date: args.date,
             mode: args.mode,
             select: args.select,

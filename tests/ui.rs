@@ -241,3 +241,34 @@ fn the_ruler_measures_aleppo_to_idlib() {
     h.run_steps(1);
     assert!(!h.state().measure.active);
 }
+
+#[test]
+fn copy_link_writes_the_command_line_of_the_view() {
+    let mut h = harness(StartOptions {
+        date: Some("2016-09-21".parse().unwrap()),
+        mode: sitview::timeline::WindowMode::parse("last:2"),
+        select: Some("aj-2016-09-22-khan-tuman-ambulances".into()),
+        ..Default::default()
+    });
+    h.get_by_label("Copy link").click();
+    let mut copied: Vec<String> = Vec::new();
+    for _ in 0..3 {
+        h.step();
+        copied.extend(
+            h.output()
+                .platform_output
+                .commands
+                .iter()
+                .filter_map(|c| match c {
+                    egui::OutputCommand::CopyText(t) => Some(t.clone()),
+                    _ => None,
+                }),
+        );
+    }
+    assert_eq!(
+        copied,
+        [
+            "sitview sample --date 2016-09-21 --mode last:2 --select aj-2016-09-22-khan-tuman-ambulances"
+        ]
+    );
+}

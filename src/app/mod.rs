@@ -330,6 +330,40 @@ impl SitviewApp {
         }
     }
 
+    /// The command line that opens this file on the current day and window with incident `i`
+    /// selected (the "Copy link" of the detail panel).
+    pub fn deep_link(&self, i: usize) -> String {
+        let quote = |s: &str| {
+            if s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:".contains(c))
+            {
+                s.to_owned()
+            } else {
+                format!("'{}'", s.replace('\'', "'\\''"))
+            }
+        };
+        let file = match &self.doc.origin {
+            Origin::File(p) => quote(&p.display().to_string()),
+            Origin::Sample => "sample".to_owned(),
+        };
+        let mode = match self.mode {
+            WindowMode::Day => String::new(),
+            WindowMode::LastDays(n) => format!(" --mode last:{n}"),
+            WindowMode::Cumulative => " --mode cumulative".to_owned(),
+        };
+        let id = self
+            .doc
+            .dataset
+            .incidents
+            .get(i)
+            .map_or("", |inc| inc.id.as_str());
+        format!(
+            "sitview {file} --date {}{mode} --select {}",
+            self.current,
+            quote(id)
+        )
+    }
+
     /// Where the point (lon, lat) was on screen in the last frame.
     pub fn screen_of(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
         self.last_transform.map(|t| t.lonlat(lon, lat))

@@ -152,6 +152,17 @@ impl SitviewApp {
                 .id_salt("incident-detail")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui
+                                .small_button("Copy link")
+                                .on_hover_text("Copy the command line that opens this view")
+                                .clicked()
+                            {
+                                ui.ctx().copy_text(self.deep_link(i));
+                            }
+                        });
+                    });
                     if !self.doc.dataset.incidents[i].overlaps(from, to) {
                         ui.label(
                             RichText::new("Not in the current window (see the time slider)")
