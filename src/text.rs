@@ -14,7 +14,7 @@ use std::sync::Arc;
 use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 
 /// The non-ASCII symbols the interface uses; [`tests`] checks that the fonts have them all.
-pub const UI_SYMBOLS: &str = "±·–—“”•…‹›−×°";
+pub const UI_SYMBOLS: &str = "±·–—“”•…‹›−×°≥";
 
 /// The embedded Arabic font (SIL Open Font License, see `assets/fonts/OFL.txt`).
 pub const ARABIC_FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansArabic-Regular.ttf");

@@ -272,3 +272,38 @@ fn copy_link_writes_the_command_line_of_the_view() {
         ]
     );
 }
+
+#[test]
+fn filters_change_the_list_the_legend_and_the_histogram() {
+    let mut h = harness(StartOptions::default());
+    h.get_by_label_contains("7 incidents · Mon 19 Sep 2016");
+    assert_eq!(h.state_mut().day_counts(), [7, 6, 6, 6]);
+
+    // Text search over titles, places and source text.
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Search").type_text("khan");
+    h.run_steps(3);
+    h.get_by_label_contains("2 incidents · Mon 19 Sep 2016");
+    h.get_by_label_contains("Filtered: search “khan”");
+    assert_eq!(h.state_mut().day_counts(), [2, 2, 2, 2]);
+    h.get_by_label("Clear").click();
+    h.run_steps(3);
+    h.get_by_label_contains("7 incidents · Mon 19 Sep 2016");
+
+    // A category switched off in the legend: the three air strikes go.
+    h.get_by_label("Air strike (3)").click();
+    h.run_steps(3);
+    h.get_by_label_contains("4 incidents · Mon 19 Sep 2016");
+    h.get_by_label_contains("Air strike (0)");
+    assert_eq!(h.state_mut().day_counts(), [4, 3, 3, 3]);
+    h.get_by_label("Air strike (0)").click();
+    h.run_steps(3);
+    h.get_by_label_contains("7 incidents · Mon 19 Sep 2016");
+
+    // At least 10 killed: the 12 in east Aleppo and the 18 in Khan Sheikhun.
+    h.state_mut().filter.min_killed = 10;
+    h.run_steps(3);
+    h.get_by_label_contains("2 incidents · Mon 19 Sep 2016");
+    assert_eq!(h.state_mut().visible_ids().len(), 2);
+}

@@ -2,6 +2,7 @@
 //! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
 
 mod files;
+mod filter;
 mod import;
 mod loading;
 mod measure;
@@ -279,6 +280,15 @@ pub struct SitviewApp {
     last_transform: Option<ScreenTransform>,
     /// The measuring tool.
     pub measure: measure::Measure,
+    /// Categories, words and tolls filtered by; `passing` (by list rank) and `filtered_per_day`
+    /// follow it, and change `filter_generation` when they do.
+    pub filter: filter::Filter,
+    applied_filter: filter::Filter,
+    passing: Vec<bool>,
+    filtered_per_day: Option<Vec<u32>>,
+    filter_generation: usize,
+    /// The document generation the filter was applied to.
+    filter_doc: usize,
     title: String,
     generation: usize,
 }
@@ -364,6 +374,12 @@ impl SitviewApp {
         )
     }
 
+    /// Incidents per day as the histogram shows them (after the filter).
+    pub fn day_counts(&mut self) -> Vec<u32> {
+        self.refresh_filter();
+        (self.filtered_per_day.clone()).unwrap_or_else(|| self.doc.index.per_day().to_vec())
+    }
+
     /// Where the point (lon, lat) was on screen in the last frame.
     pub fn screen_of(&self, lon: f64, lat: f64) -> Option<egui::Pos2> {
         self.last_transform.map(|t| t.lonlat(lon, lat))
@@ -413,6 +429,12 @@ impl SitviewApp {
             ctx: egui::Context::default(),
             last_transform: None,
             measure: measure::Measure::default(),
+            filter: filter::Filter::default(),
+            applied_filter: filter::Filter::default(),
+            passing: Vec::new(),
+            filtered_per_day: None,
+            filter_generation: 0,
+            filter_doc: usize::MAX,
             title: String::new(),
             generation: 0,
         }
@@ -489,8 +511,57 @@ impl SitviewApp {
             .collect()
     }
 
+    /// Re-evaluates the filter when it or the document changed: which incidents pass (by list
+    /// rank) and the per-day counts of those that do.
+    fn refresh_filter(&mut self) {
+        let doc = &self.doc;
+        if self.filter_doc != self.generation {
+            // Another file: its categories are others.
+            self.filter.hidden.clear();
+        }
+        self.filter.hidden.resize(doc.colours.len(), false);
+        if self.filter == self.applied_filter && self.filter_doc == self.generation {
+            return;
+        }
+        self.filter_doc = self.generation;
+        self.passing = (doc.ranked.iter())
+            .map(|e| {
+                self.filter
+                    .passes(&doc.dataset.incidents[e.index as usize], e.category)
+            })
+            .collect();
+        self.filtered_per_day = self.filter.is_active().then(|| {
+            let Some((first, last)) = doc.index.range() else {
+                return Vec::new();
+            };
+            let len = (last.0 - first.0 + 1) as usize;
+            let mut diff = vec![0i64; len + 1];
+            for (e, _) in doc.ranked.iter().zip(&self.passing).filter(|(_, p)| **p) {
+                if e.first <= e.last {
+                    diff[(e.first - first.0) as usize] += 1;
+                    diff[(e.last - first.0 + 1) as usize] -= 1;
+                }
+            }
+            let mut run = 0i64;
+            diff[..len]
+                .iter()
+                .map(|d| {
+                    run += d;
+                    run as u32
+                })
+                .collect()
+        });
+        self.applied_filter = self.filter.clone();
+        self.filter_generation += 1;
+    }
+
     fn refresh_visible(&mut self) {
-        let key = (self.current, self.mode, self.generation);
+        self.refresh_filter();
+        let key = (
+            self.current,
+            self.mode,
+            self.generation + (self.filter_generation << 32),
+        );
         if self.visible_key == Some(key) {
             return;
         }
@@ -500,6 +571,7 @@ impl SitviewApp {
         self.window_counts.clear();
         self.window_counts.resize(doc.colours.len(), 0);
         self.markers.clear();
+        let passing = &self.passing;
         let mut take = |e: &Ranked, counts: &mut Vec<usize>| {
             if let Some(n) = counts.get_mut(usize::from(e.category)) {
                 *n += 1;
@@ -511,13 +583,14 @@ impl SitviewApp {
         if v.len() > doc.ranked.len() / 16 {
             // A large window: one pass over the compact, presorted array beats sorting.
             v.clear();
-            for e in &doc.ranked {
+            for (e, _) in doc.ranked.iter().zip(passing).filter(|(_, p)| **p) {
                 if e.first <= to.0 && e.last >= from.0 {
                     v.push(e.index as usize);
                     take(e, &mut self.window_counts);
                 }
             }
         } else {
+            v.retain(|&k| passing[doc.list_rank[k] as usize]);
             v.sort_unstable_by_key(|&k| doc.list_rank[k]);
             for &k in &v {
                 take(
@@ -959,25 +1032,41 @@ impl SitviewApp {
             // most frequent first, so the legend never covers the map.
             const MAX_ROWS: usize = 10;
             let count = |k: usize| self.window_counts.get(k).copied().unwrap_or(0);
+            let off = |k: usize| self.filter.hidden.get(k).copied().unwrap_or(false);
             let mut rows: Vec<usize> = (0..self.doc.colours.len()).collect();
             if rows.len() > MAX_ROWS {
-                rows.retain(|&k| count(k) > 0);
+                // Categories switched off stay listed, so they can be switched on again.
+                rows.retain(|&k| count(k) > 0 || off(k));
                 rows.sort_by_key(|&k| std::cmp::Reverse(count(k)));
             }
             let hidden = rows.len().saturating_sub(MAX_ROWS);
+            let mut toggled = None;
             for &k in rows.iter().take(MAX_ROWS) {
                 let (name, colour) = &self.doc.colours[k];
                 ui.horizontal(|ui| {
                     let (r, _) =
                         ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                    ui.painter().circle(
-                        r.center(),
-                        5.5,
-                        *colour,
-                        egui::Stroke::new(1.0, Color32::WHITE),
-                    );
-                    ui.label(format!("{name} ({})", count(k)));
+                    let fill = if off(k) {
+                        Color32::TRANSPARENT
+                    } else {
+                        *colour
+                    };
+                    ui.painter()
+                        .circle(r.center(), 5.5, fill, egui::Stroke::new(1.2, *colour));
+                    let mut on = !off(k);
+                    if ui
+                        .checkbox(&mut on, format!("{name} ({})", count(k)))
+                        .on_hover_text("Show or hide this category")
+                        .changed()
+                    {
+                        toggled = Some(k);
+                    }
                 });
+            }
+            if let Some(k) = toggled
+                && let Some(h) = self.filter.hidden.get_mut(k)
+            {
+                *h = !*h;
             }
             if hidden > 0 {
                 ui.weak(format!("and {hidden} more categories"));
@@ -1004,8 +1093,8 @@ impl SitviewApp {
             });
         });
         let zoom_rect = egui::Rect::from_min_size(
-            egui::pos2(rect.max.x - 56.0, rect.min.y + 10.0),
-            egui::vec2(46.0, 140.0),
+            egui::pos2(rect.max.x - 82.0, rect.min.y + 10.0),
+            egui::vec2(72.0, 140.0),
         );
         let mut zoom_ui = ui.new_child(egui::UiBuilder::new().max_rect(zoom_rect));
         egui::Frame::popup(zoom_ui.style()).show(&mut zoom_ui, |ui| {

@@ -62,6 +62,7 @@ impl SitviewApp {
             "{n} incident{} · {span}",
             if n == 1 { "" } else { "s" }
         ));
+        self.filter_ui(ui);
         ui.separator();
 
         let detail_height = if self.selected.is_some() {
@@ -173,6 +174,46 @@ impl SitviewApp {
                     let inc = &self.doc.dataset.incidents[i];
                     detail_ui(ui, inc, self.doc.colour_of_incident(i));
                 });
+        }
+    }
+
+    /// Text search and minimum toll; categories are switched in the legend.
+    fn filter_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let label = ui.label("Search");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.text)
+                    .hint_text("title, place, source text")
+                    .desired_width(170.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("killed ≥");
+            ui.add(egui::DragValue::new(&mut self.filter.min_killed).range(0..=100_000))
+                .labelled_by(label.id);
+            if self.filter.is_active() && ui.small_button("Clear").clicked() {
+                self.filter = Default::default();
+            }
+        });
+        if self.filter.is_active() {
+            let off = self.filter.hidden.iter().filter(|&&h| h).count();
+            let mut parts = Vec::new();
+            if off > 0 {
+                parts.push(format!(
+                    "{off} categor{} hidden",
+                    if off == 1 { "y" } else { "ies" }
+                ));
+            }
+            if !self.filter.text.trim().is_empty() {
+                parts.push(format!("search “{}”", self.filter.text.trim()));
+            }
+            if self.filter.min_killed > 0 {
+                parts.push(format!("at least {} killed", self.filter.min_killed));
+            }
+            ui.label(
+                RichText::new(format!("Filtered: {}", parts.join(", ")))
+                    .small()
+                    .color(Color32::from_rgb(0x9A, 0x55, 0x00)),
+            );
         }
     }
 

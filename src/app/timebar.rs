@@ -95,7 +95,8 @@ impl SitviewApp {
             }
         });
         let window = self.window();
-        if let Some(day) = histogram_slider(ui, &self.doc.index, self.current, window) {
+        let counts = self.filtered_per_day.as_deref();
+        if let Some(day) = histogram_slider(ui, &self.doc.index, counts, self.current, window) {
             self.current = day;
         }
     }

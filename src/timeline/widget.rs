@@ -10,6 +10,7 @@ use crate::model::Day;
 pub fn histogram_slider(
     ui: &mut egui::Ui,
     index: &DayIndex,
+    counts: Option<&[u32]>,
     current: Day,
     window: (Day, Day),
 ) -> Option<Day> {
@@ -46,7 +47,8 @@ pub fn histogram_slider(
         painter.circle_filled(pos2(x, plot.min.y + 3.0), 4.0, visuals.strong_text_color());
     }
     // Bars.
-    let per_day = index.per_day();
+    // Per-day counts of what passes the filter, or of everything.
+    let per_day = counts.unwrap_or_else(|| index.per_day());
     let max = per_day.iter().copied().max().unwrap_or(1).max(1) as f32;
     let bar_fill = visuals.widgets.inactive.fg_stroke.color.gamma_multiply(0.7);
     let gap = if col_w > 4.0 {
