@@ -213,3 +213,24 @@ fn the_map_on_screen_exports_as_a_slide_image() {
     );
     h.get_by_label_contains("Exported the map to");
 }
+
+#[test]
+fn a_dated_front_line_follows_the_slider() {
+    let mut h = open(fixture("geojson/mixed-geometries.geojson"));
+    let go = |h: &mut Harness<'static, SitviewApp>, day: &str| {
+        h.state_mut().go_to(day.parse().unwrap());
+        h.run_steps(2);
+        h.state().overlays_shown()
+    };
+    let front = "Front line, 22 September".to_owned();
+    let besieged = "Besieged east Aleppo".to_owned();
+    let on_21 = go(&mut h, "2016-09-21");
+    assert!(!on_21.contains(&front), "{on_21:?}");
+    assert!(on_21.contains(&besieged), "{on_21:?}");
+    let on_22 = go(&mut h, "2016-09-22");
+    assert!(on_22.contains(&front), "{on_22:?}");
+    let on_23 = go(&mut h, "2016-09-23");
+    assert!(!on_23.contains(&front), "{on_23:?}");
+    // Undated overlays are always shown.
+    assert!(on_23.iter().any(|n| n == "Southern approach"), "{on_23:?}");
+}

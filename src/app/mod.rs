@@ -374,6 +374,14 @@ impl SitviewApp {
         )
     }
 
+    /// Names of the file's lines and areas drawn for the current window.
+    pub fn overlays_shown(&self) -> Vec<String> {
+        let window = self.window();
+        (self.doc.overlays.visible_names(window).into_iter())
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Incidents per day as the histogram shows them (after the filter).
     pub fn day_counts(&mut self) -> Vec<u32> {
         self.refresh_filter();

@@ -45,6 +45,14 @@ impl OverlayShapes {
         self.items.is_empty()
     }
 
+    /// Names of the overlays visible in `window` (first and last day); unnamed ones as "".
+    pub fn visible_names(&self, window: (Day, Day)) -> Vec<&str> {
+        (self.items.iter())
+            .filter(|i| i.days.is_none_or(|(a, b)| b >= window.0 && a <= window.1))
+            .map(|i| i.name.as_deref().unwrap_or(""))
+            .collect()
+    }
+
     /// Paints the overlays visible in `window` (first and last day).
     pub fn paint(&self, painter: &Painter, t: &ScreenTransform, window: (Day, Day)) {
         for item in &self.items {
