@@ -268,6 +268,50 @@ fn render_frames(
     ))
 }
 
+/// `sitview report FILE --out report.md|html`: the day report with the map beside it.
+pub fn report(
+    file: &Path,
+    date: Option<Day>,
+    mode: Option<WindowMode>,
+    title: Option<String>,
+    out: &Path,
+) -> ExitCode {
+    let run = || -> Result<String, String> {
+        let dataset = load_or_sample(file)?;
+        let day = match date {
+            Some(d) => d,
+            None => DayIndex::new(&dataset)
+                .range()
+                .map(|(a, _)| a)
+                .ok_or_else(|| format!("{}: no dated incidents; give --date", file.display()))?,
+        };
+        let mut spec = crate::export::MapImage::new(day);
+        spec.mode = mode.unwrap_or(WindowMode::Day);
+        spec.title = title;
+        crate::export::report::write_report(&dataset, &spec, out)
+    };
+    match run() {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sitview: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The dataset of `file`, or the built-in sample for `sample` (when no such file exists).
+fn load_or_sample(file: &Path) -> Result<crate::model::Dataset, String> {
+    if file.as_os_str() == "sample" && !file.exists() {
+        return formats::read_bytes(crate::app::SAMPLE_GEOJSON, Some(crate::app::SAMPLE_NAME))
+            .map(|l| l.dataset)
+            .map_err(|e| format!("built-in sample: {e}"));
+    }
+    load(file, &ColumnChoices::new()).map(|l| l.dataset)
+}
+
 /// Parses `LAT,LON` (degrees, WGS84).
 pub fn parse_centre(s: &str) -> Result<(f64, f64), String> {
     let bad = || format!("--center {s:?}: expected LAT,LON in degrees, e.g. 36.2,37.16");

@@ -98,6 +98,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the day report of a time window: Markdown (.md) or HTML (.html), with the map as
+    /// a PNG beside it.
+    Report {
+        /// Incident file (any readable format), or `sample` for the built-in sample.
+        file: PathBuf,
+        /// Day (YYYY-MM-DD); defaults to the first day of the data.
+        #[arg(long, value_parser = parse_day)]
+        date: Option<Day>,
+        /// Window ending on --date: `day`, `last:N` or `cumulative`.
+        #[arg(long, value_parser = parse_mode)]
+        mode: Option<WindowMode>,
+        /// Title; defaults to the file's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Report file to write (.md or .html).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write realistic test data: an ACLED CSV export of N incidents around Syrian towns over
     /// ten years (deterministic for a seed).
     Generate {
@@ -211,6 +229,13 @@ fn main() -> ExitCode {
             title,
             to,
         }),
+        Some(Command::Report {
+            file,
+            date,
+            mode,
+            title,
+            out,
+        }) => cli::report(&file, date, mode, title, &out),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             // `sitview sample …` (what "Copy link" writes for the built-in sample).

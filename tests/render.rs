@@ -286,3 +286,33 @@ fn cli_renders_an_animated_gif_with_one_frame_a_day() {
         assert_eq!((img.width(), img.height()), (400, 250));
     }
 }
+
+#[test]
+fn cli_writes_the_day_report_with_its_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("day.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitview"))
+        .args(["report", "sample", "--date", "2016-09-19", "--out"])
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<img src=\"day-map.png\""), "{page}");
+    assert!(page.contains("deadly air strike on a UN aid convoy"));
+    assert!(page.contains("7 incidents"));
+    let img = image::open(dir.path().join("day-map.png")).expect("the map beside it");
+    assert!(img.width() >= 800);
+    // A report needs .md or .html.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitview"))
+        .args(["report", "sample", "--out"])
+        .arg(dir.path().join("day.pdf"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".md (Markdown) or .html"));
+}

@@ -21,6 +21,8 @@ pub enum Action {
     ExportTo(PathBuf, bool),
     /// Export the map as a PNG of this size.
     ExportImage(PathBuf, [u32; 2]),
+    /// Export the day report of the current window (.md or .html).
+    ExportReport(PathBuf),
     OpenSample,
     Notice(Notice),
 }
@@ -31,6 +33,7 @@ enum DialogKind {
     Save,
     Export { window_only: bool },
     Image { size: [u32; 2] },
+    Report,
 }
 
 impl DialogKind {
@@ -48,6 +51,14 @@ impl DialogKind {
                     path
                 };
                 Action::ExportImage(path, size)
+            }
+            DialogKind::Report => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("html")
+                } else {
+                    path
+                };
+                Action::ExportReport(path)
             }
         }
     }
@@ -162,6 +173,12 @@ impl Files {
                     .add_filter("All files", &["*"])
                     .set_title("Open incident file")
                     .pick_file(),
+                DialogKind::Report => dialog
+                    .add_filter("HTML page", &["html"])
+                    .add_filter("Markdown", &["md"])
+                    .set_title("Export the day report")
+                    .set_file_name(name)
+                    .save_file(),
                 DialogKind::Image { .. } => dialog
                     .add_filter("PNG image", &["png"])
                     .set_title("Export the map as an image")
@@ -264,6 +281,10 @@ impl Files {
             }
             ui.weak("GeoJSON, ACLED-style CSV, KML or KMZ, by extension");
         });
+        if ui.button("Export day report…").clicked() {
+            let stem = suggested.trim_end_matches(".geojson");
+            self.start_dialog(ui.ctx(), DialogKind::Report, format!("{stem}-report.html"));
+        }
         ui.menu_button("Export map image", |ui| {
             let stem = suggested.trim_end_matches(".geojson");
             for (label, size) in [
@@ -292,6 +313,7 @@ impl Files {
             DialogKind::Export { window_only: false } => "Export all incidents",
             DialogKind::Export { window_only: true } => "Export the current window",
             DialogKind::Image { .. } => "Export the map as an image",
+            DialogKind::Report => "Export the day report (.html or .md)",
         };
         egui::Window::new(title)
             .open(&mut open)

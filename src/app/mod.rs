@@ -841,6 +841,21 @@ impl SitviewApp {
         }
     }
 
+    /// Writes the day report of the current window (.html or .md) with the map beside it.
+    pub fn export_report(&mut self, path: PathBuf) {
+        let mut spec = crate::export::image::MapImage::new(self.current);
+        spec.mode = self.mode;
+        match crate::export::report::write_report(&self.doc.dataset, &spec, &path) {
+            Ok(msg) => {
+                self.notice = Some(Notice {
+                    text: format!("Report: {msg}"),
+                    error: false,
+                })
+            }
+            Err(e) => self.save_failed(&path, &e),
+        }
+    }
+
     fn save_failed(&mut self, path: &std::path::Path, error: &str) {
         self.notice = Some(Notice {
             text: format!(
@@ -1210,6 +1225,7 @@ impl eframe::App for SitviewApp {
                 files::Action::SaveTo(p) => self.save_to(p),
                 files::Action::ExportTo(p, window_only) => self.export_to(p, window_only),
                 files::Action::ExportImage(p, size) => self.export_image(p, size),
+                files::Action::ExportReport(p) => self.export_report(p),
                 files::Action::OpenSample => self.set_document(Document::sample()),
                 files::Action::Notice(n) => self.notice = Some(n),
             }

@@ -2,5 +2,6 @@
 //! the CPU (no display, no GPU).
 
 pub mod image;
+pub mod report;
 
 pub use self::image::{MapImage, encode_png, render_map, view_transform, window_incidents};
