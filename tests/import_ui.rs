@@ -234,3 +234,41 @@ fn a_dated_front_line_follows_the_slider() {
     // Undated overlays are always shown.
     assert!(on_23.iter().any(|n| n == "Southern approach"), "{on_23:?}");
 }
+
+#[test]
+fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
+    h.run_steps(3);
+    assert!(h.state().overlays_shown().is_empty());
+    h.state_mut()
+        .add_overlay_layer(fixture("geojson/mixed-geometries.geojson"));
+    h.run_steps(3);
+    // The sample's first day, 19 Sept: the besieged area (4 Sept - 22 Dec) and the undated ones.
+    let shown = h.state().overlays_shown();
+    assert!(
+        shown.iter().any(|n| n == "Besieged east Aleppo"),
+        "{shown:?}"
+    );
+    assert!(
+        !shown.iter().any(|n| n == "Front line, 22 September"),
+        "{shown:?}"
+    );
+    assert_eq!(
+        h.state().doc.dataset.incidents.len(),
+        7,
+        "its points are not added"
+    );
+    assert!(h.state().doc.dirty, "the layer is part of the document now");
+    h.get_by_label_contains("Added layer mixed-geometries.geojson");
+    // The Layers window lists it with its opacity.
+    h.get_by_label("mixed-geometries.geojson");
+    h.get_by_label("mixed-geometries.geojson").click();
+    h.run_steps(2);
+    assert_eq!(
+        h.state().layers.get("mixed-geometries.geojson"),
+        Some(&(false, 1.0)),
+        "unticking hides the layer"
+    );
+}

@@ -23,6 +23,8 @@ pub enum Action {
     ExportImage(PathBuf, [u32; 2]),
     /// Export the day report of the current window (.md or .html).
     ExportReport(PathBuf),
+    /// Add the lines and areas of a file as an overlay layer.
+    AddLayer(PathBuf),
     OpenSample,
     Notice(Notice),
 }
@@ -34,6 +36,7 @@ enum DialogKind {
     Export { window_only: bool },
     Image { size: [u32; 2] },
     Report,
+    Layer,
 }
 
 impl DialogKind {
@@ -52,6 +55,7 @@ impl DialogKind {
                 };
                 Action::ExportImage(path, size)
             }
+            DialogKind::Layer => Action::AddLayer(path),
             DialogKind::Report => {
                 let path = if path.extension().is_none() {
                     path.with_extension("html")
@@ -173,6 +177,10 @@ impl Files {
                     .add_filter("All files", &["*"])
                     .set_title("Open incident file")
                     .pick_file(),
+                DialogKind::Layer => dialog
+                    .add_filter("Lines and areas (GeoJSON, KML, KMZ)", &READABLE)
+                    .set_title("Add an overlay layer")
+                    .pick_file(),
                 DialogKind::Report => dialog
                     .add_filter("HTML page", &["html"])
                     .add_filter("Markdown", &["md"])
@@ -261,6 +269,9 @@ impl Files {
                 self.actions.push(Action::Open(p));
             }
         });
+        if ui.button("Add overlay layer…").clicked() {
+            self.start_dialog(ui.ctx(), DialogKind::Layer, String::new());
+        }
         if ui.button("Open built-in sample").clicked() {
             self.actions.push(Action::OpenSample);
         }
@@ -314,6 +325,7 @@ impl Files {
             DialogKind::Export { window_only: true } => "Export the current window",
             DialogKind::Image { .. } => "Export the map as an image",
             DialogKind::Report => "Export the day report (.html or .md)",
+            DialogKind::Layer => "Add an overlay layer",
         };
         egui::Window::new(title)
             .open(&mut open)
@@ -332,7 +344,7 @@ impl Files {
                             .hint_text("/path/to/incidents.geojson"),
                     );
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let verb = if dialog.kind == DialogKind::Open {
+                    let verb = if matches!(dialog.kind, DialogKind::Open | DialogKind::Layer) {
                         "Open"
                     } else {
                         "Save"

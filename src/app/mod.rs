@@ -280,6 +280,9 @@ pub struct SitviewApp {
     last_transform: Option<ScreenTransform>,
     /// The measuring tool.
     pub measure: measure::Measure,
+    /// How each overlay layer is shown (visible, opacity); the Layers window edits it.
+    pub layers: crate::map::overlays::LayerStyles,
+    show_layers: bool,
     /// Categories, words and tolls filtered by; `passing` (by list rank) and `filtered_per_day`
     /// follow it, and change `filter_generation` when they do.
     pub filter: filter::Filter,
@@ -437,6 +440,8 @@ impl SitviewApp {
             ctx: egui::Context::default(),
             last_transform: None,
             measure: measure::Measure::default(),
+            layers: Default::default(),
+            show_layers: false,
             filter: filter::Filter::default(),
             applied_filter: filter::Filter::default(),
             passing: Vec::new(),
@@ -841,6 +846,82 @@ impl SitviewApp {
         }
     }
 
+    /// Adds the lines and areas of the file at `path` (GeoJSON, KML …) to the document as an
+    /// overlay layer named after the file; its points are not added (open the file to see them).
+    pub fn add_overlay_layer(&mut self, path: PathBuf) {
+        let loaded = match formats::read_path(&path) {
+            Ok(l) => l,
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!("Could not add the layer {e}"),
+                    error: true,
+                });
+                return;
+            }
+        };
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let mut shapes = loaded.dataset.overlays;
+        let points = loaded.dataset.incidents.len();
+        if shapes.is_empty() {
+            self.notice = Some(Notice {
+                text: format!("{name} has no lines or areas to add as a layer ({points} points)"),
+                error: true,
+            });
+            return;
+        }
+        for o in &mut shapes {
+            o.properties.insert(
+                crate::map::overlays::LAYER_KEY.to_owned(),
+                serde_json::Value::String(name.clone()),
+            );
+        }
+        let added = shapes.len();
+        self.doc.dataset.overlays.extend(shapes);
+        self.doc.overlays = OverlayShapes::new(&self.doc.dataset.overlays);
+        self.doc.dirty = true;
+        self.layers.entry(name.clone()).or_insert((true, 1.0));
+        self.show_layers = true;
+        let skipped = if points > 0 {
+            format!("; its {points} points were not added (open the file to see them)")
+        } else {
+            String::new()
+        };
+        self.notice = Some(Notice {
+            text: format!("Added layer {name}: {added} lines or areas{skipped}"),
+            error: false,
+        });
+    }
+
+    /// The Layers window: each overlay layer's visibility and opacity.
+    fn layers_window(&mut self, ctx: &egui::Context) {
+        if !self.show_layers {
+            return;
+        }
+        let mut open = true;
+        let names = self.doc.overlays.layers();
+        egui::Window::new("Overlay layers")
+            .open(&mut open)
+            .default_width(300.0)
+            .show(ctx, |ui| {
+                if names.is_empty() {
+                    ui.weak("No layers yet: File > Add overlay layer…");
+                }
+                for name in &names {
+                    let (shown, opacity) = self.layers.entry(name.clone()).or_insert((true, 1.0));
+                    ui.checkbox(shown, name.as_str());
+                    ui.add(egui::Slider::new(opacity, 0.0..=1.0).text("opacity"));
+                    ui.separator();
+                }
+                ui.weak(
+                    "Lines and areas that came with the incident file itself are always shown.",
+                );
+            });
+        self.show_layers = open;
+    }
+
     /// Writes the day report of the current window (.html or .md) with the map beside it.
     pub fn export_report(&mut self, path: PathBuf) {
         let mut spec = crate::export::image::MapImage::new(self.current);
@@ -970,10 +1051,11 @@ impl SitviewApp {
             show_labels: self.show_labels,
         };
         let overlays = &self.doc.overlays;
+        let layer_styles = &self.layers;
         let window = self.doc.index.window_days(self.mode, self.current);
         let underlay: Underlay<'_> = Box::new(
             move |p: &egui::Painter, t: &ScreenTransform, discs: &[(egui::Pos2, f32)]| {
-                overlays.paint(p, t, window);
+                overlays.paint(p, t, window, layer_styles);
                 if labels.show_labels {
                     labels.paint_labels(p, t, discs);
                 }
@@ -1226,6 +1308,7 @@ impl eframe::App for SitviewApp {
                 files::Action::ExportTo(p, window_only) => self.export_to(p, window_only),
                 files::Action::ExportImage(p, size) => self.export_image(p, size),
                 files::Action::ExportReport(p) => self.export_report(p),
+                files::Action::AddLayer(p) => self.add_overlay_layer(p),
                 files::Action::OpenSample => self.set_document(Document::sample()),
                 files::Action::Notice(n) => self.notice = Some(n),
             }
@@ -1251,6 +1334,7 @@ impl eframe::App for SitviewApp {
         });
         self.files.windows_ui(&ctx);
         self.import_ui(&ctx);
+        self.layers_window(&ctx);
         self.warnings_window(&ctx);
         self.about_window(&ctx);
     }

@@ -28,6 +28,9 @@ impl SitviewApp {
             ui.menu_button("View", |ui| {
                 ui.checkbox(&mut self.show_rings, "Location uncertainty rings");
                 ui.checkbox(&mut self.show_labels, "Place labels");
+                if ui.button("Overlay layers…").clicked() {
+                    self.show_layers = true;
+                }
                 if ui.button("Fit map to the data").clicked() {
                     self.fit_pending = true;
                 }

@@ -264,7 +264,7 @@ fn paint_slide(painter: &Painter, dataset: &Dataset, spec: &MapImage, t: &Screen
         show_labels: false,
     };
     layer.paint(painter, t);
-    OverlayShapes::new(&dataset.overlays).paint(painter, t, (from, to));
+    OverlayShapes::new(&dataset.overlays).paint(painter, t, (from, to), &Default::default());
     let clusters = markers::cluster(t, &items);
     let discs: Vec<(Pos2, f32)> = clusters.iter().map(|c| (c.centre, c.radius())).collect();
     layer.paint_labels(painter, t, &discs);

@@ -15,9 +15,16 @@ const LINE: Color32 = Color32::from_rgb(0x9E, 0x1B, 0x32);
 /// Area fill when the file gives none (premultiplied, about 18 % opaque).
 const AREA: Color32 = Color32::from_rgba_premultiplied(0x2C, 0x0D, 0x12, 0x2E);
 
+/// How a named layer of overlays is shown: visible or not, and its opacity (0–1).
+pub type LayerStyles = std::collections::BTreeMap<String, (bool, f32)>;
+
+/// The property naming the layer an overlay was added in (the file it came from).
+pub const LAYER_KEY: &str = "sitview:layer";
+
 /// One overlay, ready to paint.
 struct Prepared {
     name: Option<String>,
+    layer: Option<String>,
     /// Visible days, inclusive; `None` for always.
     days: Option<(Day, Day)>,
     /// Mercator polylines: line strings and polygon rings.
@@ -53,14 +60,43 @@ impl OverlayShapes {
             .collect()
     }
 
-    /// Paints the overlays visible in `window` (first and last day).
-    pub fn paint(&self, painter: &Painter, t: &ScreenTransform, window: (Day, Day)) {
+    /// The layers, in order of first appearance.
+    pub fn layers(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for l in self.items.iter().filter_map(|i| i.layer.as_ref()) {
+            if !out.contains(l) {
+                out.push(l.clone());
+            }
+        }
+        out
+    }
+
+    /// Paints the overlays visible in `window` (first and last day); `styles` hides layers or
+    /// fades them (layers not listed are shown fully).
+    pub fn paint(
+        &self,
+        painter: &Painter,
+        t: &ScreenTransform,
+        window: (Day, Day),
+        styles: &LayerStyles,
+    ) {
         for item in &self.items {
             if let Some((a, b)) = item.days
                 && (b < window.0 || a > window.1)
             {
                 continue;
             }
+            let (shown, opacity) = item
+                .layer
+                .as_ref()
+                .and_then(|l| styles.get(l))
+                .copied()
+                .unwrap_or((true, 1.0));
+            if !shown || opacity <= 0.0 {
+                continue;
+            }
+            let fill = item.fill.gamma_multiply(opacity);
+            let stroke = item.stroke.gamma_multiply(opacity);
             if !item.triangles.is_empty() {
                 let mut mesh = Mesh::default();
                 for v in &item.triangles {
@@ -68,7 +104,7 @@ impl OverlayShapes {
                     mesh.vertices.push(Vertex {
                         pos: t.apply(*v),
                         uv: egui::epaint::WHITE_UV,
-                        color: item.fill,
+                        color: fill,
                     });
                     mesh.indices.push(i);
                 }
@@ -76,20 +112,14 @@ impl OverlayShapes {
             }
             for line in &item.lines {
                 let pts: Vec<Pos2> = line.iter().map(|p| t.apply(*p)).collect();
-                painter.add(Shape::line(pts, Stroke::new(2.2, item.stroke)));
+                painter.add(Shape::line(pts, Stroke::new(2.2, stroke)));
             }
             if let (Some(name), Some(first)) =
                 (&item.name, item.lines.first().and_then(|l| l.first()))
             {
-                let galley = label_galley(painter, name, FontId::proportional(11.0), item.stroke);
+                let galley = label_galley(painter, name, FontId::proportional(11.0), stroke);
                 let at = t.apply(*first) + egui::vec2(4.0, 2.0);
-                halo_text(
-                    painter,
-                    at,
-                    galley,
-                    item.stroke,
-                    Color32::from_white_alpha(220),
-                );
+                halo_text(painter, at, galley, stroke, Color32::from_white_alpha(220));
             }
         }
     }
@@ -98,6 +128,9 @@ impl OverlayShapes {
 fn prepare(o: &Overlay) -> Prepared {
     let mut p = Prepared {
         name: o.name.clone(),
+        layer: (o.properties.get(LAYER_KEY))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
         days: o
             .date
             .map(|d| (d, o.date_end.filter(|e| *e >= d).unwrap_or(d))),
