@@ -272,3 +272,25 @@ fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
         "unticking hides the layer"
     );
 }
+
+#[test]
+fn the_viewer_exports_an_animation_of_every_day() {
+    use image::AnimationDecoder;
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
+    h.run_steps(4);
+    let gif = dir.path().join("days.gif");
+    h.state_mut().export_animation(gif.clone());
+    h.run_steps(1);
+    let file = std::io::BufReader::new(std::fs::File::open(&gif).expect("the GIF"));
+    let frames = image::codecs::gif::GifDecoder::new(file)
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    assert_eq!(frames.len(), 4, "19 to 22 Sept");
+    assert_eq!(frames[0].buffer().dimensions(), (1280, 800));
+    h.get_by_label_contains("Animation: wrote");
+}

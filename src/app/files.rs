@@ -25,6 +25,8 @@ pub enum Action {
     ExportReport(PathBuf),
     /// Add the lines and areas of a file as an overlay layer.
     AddLayer(PathBuf),
+    /// Export an animation of the data's days (.gif, or numbered .png).
+    ExportAnimation(PathBuf),
     OpenSample,
     Notice(Notice),
 }
@@ -37,6 +39,7 @@ enum DialogKind {
     Image { size: [u32; 2] },
     Report,
     Layer,
+    Animation,
 }
 
 impl DialogKind {
@@ -56,6 +59,11 @@ impl DialogKind {
                 Action::ExportImage(path, size)
             }
             DialogKind::Layer => Action::AddLayer(path),
+            DialogKind::Animation => Action::ExportAnimation(if path.extension().is_none() {
+                path.with_extension("gif")
+            } else {
+                path
+            }),
             DialogKind::Report => {
                 let path = if path.extension().is_none() {
                     path.with_extension("html")
@@ -177,6 +185,12 @@ impl Files {
                     .add_filter("All files", &["*"])
                     .set_title("Open incident file")
                     .pick_file(),
+                DialogKind::Animation => dialog
+                    .add_filter("Animated GIF", &["gif"])
+                    .add_filter("Numbered PNG frames", &["png"])
+                    .set_title("Export an animation, one frame a day")
+                    .set_file_name(name)
+                    .save_file(),
                 DialogKind::Layer => dialog
                     .add_filter("Lines and areas (GeoJSON, KML, KMZ)", &READABLE)
                     .set_title("Add an overlay layer")
@@ -296,6 +310,10 @@ impl Files {
             let stem = suggested.trim_end_matches(".geojson");
             self.start_dialog(ui.ctx(), DialogKind::Report, format!("{stem}-report.html"));
         }
+        if ui.button("Export animation (one frame a day)…").clicked() {
+            let stem = suggested.trim_end_matches(".geojson");
+            self.start_dialog(ui.ctx(), DialogKind::Animation, format!("{stem}-days.gif"));
+        }
         ui.menu_button("Export map image", |ui| {
             let stem = suggested.trim_end_matches(".geojson");
             for (label, size) in [
@@ -326,6 +344,7 @@ impl Files {
             DialogKind::Image { .. } => "Export the map as an image",
             DialogKind::Report => "Export the day report (.html or .md)",
             DialogKind::Layer => "Add an overlay layer",
+            DialogKind::Animation => "Export an animation (.gif or .png frames)",
         };
         egui::Window::new(title)
             .open(&mut open)

@@ -806,10 +806,32 @@ impl SitviewApp {
         }
     }
 
-    /// Writes the map as it is on screen (same centre, same area, current window) as a PNG of
-    /// `size` pixels, laid out for a slide: title, date, legend, scale bar, north arrow, credits.
-    pub fn export_image(&mut self, path: PathBuf, size: [u32; 2]) {
-        let mut spec = crate::export::image::MapImage::new(self.current);
+    /// An animation of every day of the data (at most ten years), one frame a day in the current
+    /// window mode, showing the area on screen: a looping GIF, or numbered PNGs.
+    pub fn export_animation(&mut self, path: PathBuf) {
+        let Some((first, last)) = self.doc.index.range() else {
+            self.notice = Some(Notice {
+                text: "No dated incidents to animate".into(),
+                error: true,
+            });
+            return;
+        };
+        let mut spec = self.view_spec(first, [1280, 800]);
+        spec.mode = self.mode;
+        match crate::export::animation::write(&self.doc.dataset, spec, last, &path) {
+            Ok(msg) => {
+                self.notice = Some(Notice {
+                    text: format!("Animation: {msg}"),
+                    error: false,
+                })
+            }
+            Err(e) => self.save_failed(&path, &e),
+        }
+    }
+
+    /// A map image of `day` showing the area on screen at `size` pixels.
+    fn view_spec(&self, day: Day, size: [u32; 2]) -> crate::export::image::MapImage {
+        let mut spec = crate::export::image::MapImage::new(day);
         spec.size = size;
         spec.mode = self.mode;
         if let Some(t) = &self.last_transform {
@@ -821,12 +843,18 @@ impl SitviewApp {
                 .sinh()
                 .atan()
                 .to_degrees();
-            // Show the same area as the screen: a wider image zooms in accordingly.
             let wider = f64::from(size[0]) / f64::from(t.rect.width().max(1.0));
             spec.centre = Some((lat, lon));
             spec.zoom = Some((t.zoom + wider.log2()).clamp(2.0, 17.0));
             spec.fit = false;
         }
+        spec
+    }
+
+    /// Writes the map as it is on screen (same centre, same area, current window) as a PNG of
+    /// `size` pixels, laid out for a slide: title, date, legend, scale bar, north arrow, credits.
+    pub fn export_image(&mut self, path: PathBuf, size: [u32; 2]) {
+        let spec = self.view_spec(self.current, size);
         let written = crate::export::image::render_map(&self.doc.dataset, &spec)
             .and_then(|img| crate::export::image::encode_png(&img))
             .and_then(|png| formats::write_atomic(&path, &png).map_err(|e| e.to_string()));
@@ -1309,6 +1337,7 @@ impl eframe::App for SitviewApp {
                 files::Action::ExportImage(p, size) => self.export_image(p, size),
                 files::Action::ExportReport(p) => self.export_report(p),
                 files::Action::AddLayer(p) => self.add_overlay_layer(p),
+                files::Action::ExportAnimation(p) => self.export_animation(p),
                 files::Action::OpenSample => self.set_document(Document::sample()),
                 files::Action::Notice(n) => self.notice = Some(n),
             }
