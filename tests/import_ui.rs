@@ -266,10 +266,19 @@ fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
     h.get_by_label("mixed-geometries.geojson");
     h.get_by_label("mixed-geometries.geojson").click();
     h.run_steps(2);
+    let style = h.state().layers.get("mixed-geometries.geojson").copied();
     assert_eq!(
-        h.state().layers.get("mixed-geometries.geojson"),
-        Some(&(false, 1.0)),
+        style.map(|s| (s.visible, s.opacity)),
+        Some((false, 1.0)),
         "unticking hides the layer"
+    );
+    // A colour of its own for the layer.
+    h.get_by_label("colour").click();
+    h.run_steps(2);
+    assert!(
+        h.state().layers["mixed-geometries.geojson"]
+            .colour
+            .is_some()
     );
 }
 

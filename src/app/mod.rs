@@ -910,7 +910,7 @@ impl SitviewApp {
         self.doc.dataset.overlays.extend(shapes);
         self.doc.overlays = OverlayShapes::new(&self.doc.dataset.overlays);
         self.doc.dirty = true;
-        self.layers.entry(name.clone()).or_insert((true, 1.0));
+        self.layers.entry(name.clone()).or_default();
         self.show_layers = true;
         let skipped = if points > 0 {
             format!("; its {points} points were not added (open the file to see them)")
@@ -938,9 +938,18 @@ impl SitviewApp {
                     ui.weak("No layers yet: File > Add overlay layer…");
                 }
                 for name in &names {
-                    let (shown, opacity) = self.layers.entry(name.clone()).or_insert((true, 1.0));
-                    ui.checkbox(shown, name.as_str());
-                    ui.add(egui::Slider::new(opacity, 0.0..=1.0).text("opacity"));
+                    let style = self.layers.entry(name.clone()).or_default();
+                    ui.checkbox(&mut style.visible, name.as_str());
+                    ui.horizontal(|ui| {
+                        ui.add(egui::Slider::new(&mut style.opacity, 0.0..=1.0).text("opacity"));
+                        let mut own = style.colour.is_some();
+                        if ui.checkbox(&mut own, "colour").changed() {
+                            style.colour = own.then_some(Color32::from_rgb(0x9E, 0x1B, 0x32));
+                        }
+                        if let Some(c) = &mut style.colour {
+                            ui.color_edit_button_srgba(c);
+                        }
+                    });
                     ui.separator();
                 }
                 ui.weak(

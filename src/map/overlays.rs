@@ -15,8 +15,28 @@ const LINE: Color32 = Color32::from_rgb(0x9E, 0x1B, 0x32);
 /// Area fill when the file gives none (premultiplied, about 18 % opaque).
 const AREA: Color32 = Color32::from_rgba_premultiplied(0x2C, 0x0D, 0x12, 0x2E);
 
-/// How a named layer of overlays is shown: visible or not, and its opacity (0–1).
-pub type LayerStyles = std::collections::BTreeMap<String, (bool, f32)>;
+/// How a named layer of overlays is shown.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerStyle {
+    pub visible: bool,
+    /// 0 (invisible) to 1.
+    pub opacity: f32,
+    /// Replaces the colours the file gives its shapes.
+    pub colour: Option<Color32>,
+}
+
+impl Default for LayerStyle {
+    fn default() -> Self {
+        LayerStyle {
+            visible: true,
+            opacity: 1.0,
+            colour: None,
+        }
+    }
+}
+
+/// Styles by layer name; layers not listed are shown as the file draws them.
+pub type LayerStyles = std::collections::BTreeMap<String, LayerStyle>;
 
 /// The property naming the layer an overlay was added in (the file it came from).
 pub const LAYER_KEY: &str = "sitview:layer";
@@ -86,17 +106,19 @@ impl OverlayShapes {
             {
                 continue;
             }
-            let (shown, opacity) = item
-                .layer
-                .as_ref()
+            let style = (item.layer.as_ref())
                 .and_then(|l| styles.get(l))
                 .copied()
-                .unwrap_or((true, 1.0));
-            if !shown || opacity <= 0.0 {
+                .unwrap_or_default();
+            if !style.visible || style.opacity <= 0.0 {
                 continue;
             }
-            let fill = item.fill.gamma_multiply(opacity);
-            let stroke = item.stroke.gamma_multiply(opacity);
+            let (stroke, fill) = match style.colour {
+                Some(c) => (c, c.gamma_multiply(0.3)),
+                None => (item.stroke, item.fill),
+            };
+            let fill = fill.gamma_multiply(style.opacity);
+            let stroke = stroke.gamma_multiply(style.opacity);
             if !item.triangles.is_empty() {
                 let mut mesh = Mesh::default();
                 for v in &item.triangles {
