@@ -82,16 +82,7 @@ pub fn convert(
             loaded.warnings.len()
         ))
     };
-    match run() {
-        Ok(msg) => {
-            println!("{msg}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("sitview: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(run())
 }
 
 /// The summary of a loaded file as JSON (the `--json` output).
@@ -207,16 +198,7 @@ pub fn report(
         spec.title = title;
         crate::export::report::write_report(&dataset, &spec, out)
     };
-    match run() {
-        Ok(msg) => {
-            println!("{msg}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("sitview: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(run())
 }
 
 /// The dataset of `file`, or the built-in sample for `sample` (when no such file exists).
@@ -227,6 +209,20 @@ fn load_or_sample(file: &Path) -> Result<crate::model::Dataset, String> {
             .map_err(|e| format!("built-in sample: {e}"));
     }
     load(file, &ColumnChoices::new()).map(|l| l.dataset)
+}
+
+/// Prints a command's one-line result, or its error on stderr, and gives the exit status.
+fn finish(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("sitview: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Parses `LAT,LON` (degrees, WGS84).
@@ -256,16 +252,7 @@ pub fn parse_size(s: &str) -> Result<[u32; 2], String> {
 /// `sitview render FILE --out PNG`: draws the map of one time window as a briefing image,
 /// without a display or GPU, and writes it atomically.
 pub fn render(args: &RenderArgs) -> ExitCode {
-    match render_to_file(args) {
-        Ok(msg) => {
-            println!("{msg}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("sitview: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(render_to_file(args))
 }
 
 fn render_to_file(args: &RenderArgs) -> Result<String, String> {

@@ -25,6 +25,22 @@ fn settle(h: &mut Harness<'static, SitviewApp>) {
     panic!("the file did not open within 5 s");
 }
 
+/// A real mouse click at `pos` (hover, press, release), as on the map where there is no widget
+/// to find by label.
+fn click_at(h: &mut Harness<'static, SitviewApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(1);
+    }
+}
+
 fn convoy_index(h: &Harness<'_, SitviewApp>) -> usize {
     h.state()
         .doc
@@ -117,17 +133,7 @@ fn clicking_a_marker_selects_its_incident() {
         .state()
         .marker_screen_pos(convoy)
         .expect("the convoy marker is drawn on 19 Sept");
-    h.hover_at(pos);
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
+    click_at(&mut h, pos);
     h.run_steps(1);
     assert_eq!(h.state().selected, Some(convoy));
     h.get_by_label_contains("deadly air strike on a UN aid convoy");
@@ -218,17 +224,7 @@ fn the_ruler_measures_aleppo_to_idlib() {
     // The GeoNames points of Aleppo and Idlib.
     for (lon, lat) in [(37.16117, 36.20124), (36.63393, 35.93062)] {
         let pos = h.state().screen_of(lon, lat).expect("the map was drawn");
-        h.hover_at(pos);
-        h.run_steps(1);
-        for pressed in [true, false] {
-            h.event(egui::Event::PointerButton {
-                pos,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: egui::Modifiers::NONE,
-            });
-            h.run_steps(1);
-        }
+        click_at(&mut h, pos);
     }
     h.run_steps(1);
     assert_eq!(h.state().measure.points.len(), 2);
