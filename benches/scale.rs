@@ -233,6 +233,30 @@ struct DirectDriver {
     time: f64,
 }
 
+/// Time from creating the app on the built-in sample to its first frame tessellated (fonts,
+/// embedded basemap, sample parsing and the first layout included), as at start-up.
+fn sample_to_first_frame() -> Duration {
+    use eframe::App as _;
+    let t = Instant::now();
+    let ctx = egui::Context::default();
+    let cc = eframe::CreationContext::_new_kittest(ctx.clone());
+    let mut app = SitviewApp::new(&cc, StartOptions::default());
+    let mut frame = eframe::Frame::_new_kittest();
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(WIDTH, HEIGHT),
+        )),
+        ..Default::default()
+    };
+    let out = ctx.run_ui(input, |ui| {
+        app.logic(ui.ctx(), &mut frame);
+        app.ui(ui, &mut frame);
+    });
+    black_box(ctx.tessellate(out.shapes, out.pixels_per_point));
+    t.elapsed()
+}
+
 impl DirectDriver {
     fn new(options: StartOptions) -> DirectDriver {
         let ctx = egui::Context::default();
@@ -448,6 +472,7 @@ fn main() {
             harness_figures.push(measure_view(&mut d, v, mid, a.frames));
         }
     }
+    let sample_first = sample_to_first_frame();
     let mut direct_figures: Vec<FrameFigures> = Vec::new();
     if a.direct {
         let t = Instant::now();
@@ -469,6 +494,10 @@ fn main() {
     );
     println!("{:<44} {:>12}", "measure", "value");
     let row = |name: &str, value: String| println!("{name:<44} {value:>12}");
+    row(
+        "built-in sample: app created to first frame",
+        format!("{:.3} s", sample_first.as_secs_f64()),
+    );
     row(
         "read floor (fs::read)",
         format!("{:.3} s", read.as_secs_f64()),
