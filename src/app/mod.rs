@@ -835,14 +835,7 @@ impl SitviewApp {
         spec.size = size;
         spec.mode = self.mode;
         if let Some(t) = &self.last_transform {
-            let c = t.rect.center();
-            let x = (f64::from(c.x) - t.offset[0]) / t.scale;
-            let y = (f64::from(c.y) - t.offset[1]) / t.scale;
-            let lon = x * 360.0 - 180.0;
-            let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
-                .sinh()
-                .atan()
-                .to_degrees();
+            let (lon, lat) = t.centre_lonlat();
             let wider = f64::from(size[0]) / f64::from(t.rect.width().max(1.0));
             spec.centre = Some((lat, lon));
             spec.zoom = Some((t.zoom + wider.log2()).clamp(2.0, 17.0));
@@ -1320,14 +1313,7 @@ impl SitviewApp {
             // Fitting the whole file: a few close incidents should still show their town.
             zoom.min(12.0)
         };
-        let cx = (b.center().x as f64) * 360.0 - 180.0;
-        let cy = {
-            let y = b.center().y as f64;
-            (std::f64::consts::PI * (1.0 - 2.0 * y))
-                .sinh()
-                .atan()
-                .to_degrees()
-        };
+        let (cx, cy) = crate::map::unmercator([b.center().x as f64, b.center().y as f64]);
         let _ = self.map_memory.set_zoom(zoom.floor().max(3.0));
         self.map_memory.center_at(lon_lat(cx, cy));
     }

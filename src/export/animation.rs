@@ -29,14 +29,8 @@ pub fn write(dataset: &Dataset, mut spec: MapImage, to: Day, out: &Path) -> Resu
             ..spec.clone()
         };
         let t = view_transform(dataset, &all);
-        let c = t.rect.center();
-        let x = (f64::from(c.x) - t.offset[0]) / t.scale;
-        let y = (f64::from(c.y) - t.offset[1]) / t.scale;
-        let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
-            .sinh()
-            .atan()
-            .to_degrees();
-        spec.centre = Some((lat, x * 360.0 - 180.0));
+        let (lon, lat) = t.centre_lonlat();
+        spec.centre = Some((lat, lon));
         spec.zoom = Some(t.zoom);
         spec.fit = false;
     }

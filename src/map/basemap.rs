@@ -594,14 +594,7 @@ fn paint_labels(
 
 /// Draws a scale bar with a round length near `max_width` pixels at the bottom left of `rect`.
 pub fn paint_scale_bar(painter: &Painter, t: &ScreenTransform, at: Pos2, max_width: f32) -> Rect {
-    let centre = t.rect.center();
-    let lat = {
-        let y = (centre.y as f64 - t.offset[1]) / t.scale;
-        (std::f64::consts::PI * (1.0 - 2.0 * y))
-            .sinh()
-            .atan()
-            .to_degrees()
-    };
+    let (_, lat) = t.centre_lonlat();
     let ppm = t.pixels_per_metre(lat);
     let max_m = max_width as f64 / ppm;
     let pow = 10f64.powf(max_m.log10().floor());

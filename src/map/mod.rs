@@ -16,6 +16,15 @@ pub fn mercator(lon: f64, lat: f64) -> [f64; 2] {
     [x, y]
 }
 
+/// The inverse of [`mercator`]: `(lon, lat)` in degrees of a unit-square point.
+pub fn unmercator([x, y]: [f64; 2]) -> (f64, f64) {
+    let lat = (std::f64::consts::PI * (1.0 - 2.0 * y))
+        .sinh()
+        .atan()
+        .to_degrees();
+    (x * 360.0 - 180.0, lat)
+}
+
 /// Maps unit-square Mercator coordinates to screen points for one frame.
 #[derive(Clone, Copy, Debug)]
 pub struct ScreenTransform {
@@ -51,6 +60,15 @@ impl ScreenTransform {
 
     pub fn lonlat(&self, lon: f64, lat: f64) -> Pos2 {
         self.apply(mercator(lon, lat))
+    }
+
+    /// `(lon, lat)` of the centre of the view.
+    pub fn centre_lonlat(&self) -> (f64, f64) {
+        let c = self.rect.center();
+        unmercator([
+            (f64::from(c.x) - self.offset[0]) / self.scale,
+            (f64::from(c.y) - self.offset[1]) / self.scale,
+        ])
     }
 
     /// The visible part of the unit square, as `[min_x, min_y, max_x, max_y]`.
@@ -146,6 +164,28 @@ pub fn halo_text(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unmercator_inverts_mercator_and_finds_the_view_centre() {
+        for (lon, lat) in [(37.16117, 36.20124), (-70.5, -33.4), (0.0, 0.0)] {
+            let (x, y) = unmercator(mercator(lon, lat));
+            assert!(
+                (x - lon).abs() < 1e-9 && (y - lat).abs() < 1e-9,
+                "{lon} {lat}"
+            );
+        }
+        let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let scale = 256.0 * 2f64.powf(9.0);
+        let [cx, cy] = mercator(37.16, 36.2);
+        let t = ScreenTransform {
+            scale,
+            offset: [400.0 - cx * scale, 300.0 - cy * scale],
+            rect,
+            zoom: 9.0,
+        };
+        let (lon, lat) = t.centre_lonlat();
+        assert!((lon - 37.16).abs() < 1e-6 && (lat - 36.2).abs() < 1e-6);
+    }
 
     #[test]
     fn mercator_matches_walkers() {
