@@ -256,16 +256,7 @@ impl Rows {
     fn read(&mut self, rec: &ByteRecord, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
-        if rec.len() != c.count {
-            w.line(
-                line,
-                format!(
-                    "{} fields where the header has {}; read the fields that are there",
-                    rec.len(),
-                    c.count
-                ),
-            );
-        }
+        w.ragged(line, rec.len(), c.count);
         // Room for the row's `extra` entries up front (rarer ones, the text of a value that
         // cannot be read, may still make it grow): the filled extra columns, `event_type`
         // and fields beyond the header.

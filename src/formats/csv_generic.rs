@@ -61,6 +61,18 @@ impl Warnings {
         self.push(line, format!("line {line}"), message.into());
     }
 
+    /// A record with `found` fields under a header of `header` columns (read as far as it goes).
+    pub(crate) fn ragged(&mut self, line: u64, found: usize, header: usize) {
+        if found != header {
+            self.line(
+                line,
+                format!(
+                    "{found} fields where the header has {header}; read the fields that are there"
+                ),
+            );
+        }
+    }
+
     fn push(&mut self, line: u64, location: String, message: String) {
         if self.list.len() >= MAX_WARNINGS {
             self.dropped += 1;
@@ -1514,16 +1526,7 @@ impl<'m> RowReader<'m> {
     /// Reads record number `n` (1-based), which starts on `line`.
     fn read(&mut self, rec: &ByteRecord, line: u64, n: usize) {
         let m = self.mapping;
-        if rec.len() != self.columns {
-            self.warnings.line(
-                line,
-                format!(
-                    "{} fields where the header has {}; read the fields that are there",
-                    rec.len(),
-                    self.columns
-                ),
-            );
-        }
+        self.warnings.ragged(line, rec.len(), self.columns);
         // Room for the row's `extra` entries up front: its filled extra columns and fields
         // beyond the header.
         let filled = self
