@@ -774,13 +774,7 @@ impl SitviewApp {
         let filtered: Dataset;
         let data = if window_only {
             let (from, to) = self.window();
-            filtered = Dataset {
-                incidents: (self.doc.dataset.incidents.iter())
-                    .filter(|i| i.overlaps(from, to))
-                    .cloned()
-                    .collect(),
-                ..self.doc.dataset.clone_without_incidents()
-            };
+            filtered = self.doc.dataset.in_window(from, to);
             &filtered
         } else {
             &self.doc.dataset

@@ -240,11 +240,15 @@ impl Dataset {
         out
     }
 
-    /// A copy of everything but the incidents (title, colours, overlays).
-    pub fn clone_without_incidents(&self) -> Dataset {
+    /// A copy holding only the incidents visible in `from..=to` (title, colours and overlays
+    /// kept): what an export of the current window writes.
+    pub fn in_window(&self, from: Day, to: Day) -> Dataset {
         Dataset {
             title: self.title.clone(),
-            incidents: Vec::new(),
+            incidents: (self.incidents.iter())
+                .filter(|i| i.overlaps(from, to))
+                .cloned()
+                .collect(),
             category_colours: self.category_colours.clone(),
             overlays: self.overlays.clone(),
         }
