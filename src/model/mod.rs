@@ -2,6 +2,7 @@
 //! place and date are known. Pure data and invariants: no egui, no I/O.
 
 mod day;
+pub mod edit;
 
 pub use day::{Day, DayParseError, days_in_month};
 
