@@ -245,8 +245,17 @@ fn main() -> ExitCode {
             date: args.date,
             mode: args.mode,
             select: args.select,
+            recovery_dir: recovery_dir(),
         }),
     }
+}
+
+/// Where unsaved changes are autosaved: `SITVIEW_RECOVERY_DIR`, else `recovery/` in the app's
+/// data folder (e.g. ~/.local/share/sitview on Linux).
+fn recovery_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("SITVIEW_RECOVERY_DIR")
+        .map(Into::into)
+        .or_else(|| eframe::storage_dir("sitview").map(|d| d.join("recovery")))
 }
 
 fn run_gui(options: StartOptions) -> ExitCode {

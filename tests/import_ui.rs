@@ -260,7 +260,10 @@ fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
         7,
         "its points are not added"
     );
-    assert!(h.state().doc.dirty, "the layer is part of the document now");
+    assert!(
+        h.state().doc.dirty(),
+        "the layer is part of the document now"
+    );
     h.get_by_label_contains("Added layer mixed-geometries.geojson");
     // The Layers window lists it with its opacity.
     h.get_by_label("mixed-geometries.geojson");

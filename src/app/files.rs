@@ -29,6 +29,8 @@ pub enum Action {
     ExportAnimation(PathBuf),
     OpenSample,
     Notice(Notice),
+    /// The Save As dialog was closed without a file: what was to follow the save is dropped.
+    SaveCancelled,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -234,7 +236,12 @@ impl Files {
                     self.actions.push(kind.action(path));
                     self.pending = None;
                 }
-                Ok(None) => self.pending = None,
+                Ok(None) => {
+                    if *kind == DialogKind::Save {
+                        self.actions.push(Action::SaveCancelled);
+                    }
+                    self.pending = None;
+                }
                 Err(std::sync::mpsc::TryRecvError::Empty) => {}
                 Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                     self.pending = None;
@@ -387,6 +394,9 @@ impl Files {
             self.path_dialog = None;
             self.actions.push(kind.action(path));
         } else if !open {
+            if dialog.kind == DialogKind::Save {
+                self.actions.push(Action::SaveCancelled);
+            }
             self.path_dialog = None;
         }
     }

@@ -1,12 +1,14 @@
 //! The eframe application: state, menus, shortcuts and the layout of the panels. It owns no
 //! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
 
+mod edit;
 mod files;
 mod filter;
 mod import;
 mod loading;
 mod measure;
 mod panels;
+mod recovery;
 mod timebar;
 
 use std::path::PathBuf;
@@ -20,10 +22,12 @@ use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, pain
 use crate::map::markers::{self, ClusterCache, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours};
+use crate::model::edit::History;
 use crate::model::{Dataset, Day};
 use crate::timeline::{DayIndex, WindowMode};
 
 pub use files::SAMPLE_NAME;
+pub use recovery::Pending;
 
 /// The built-in sample, embedded in the binary.
 pub const SAMPLE_GEOJSON: &[u8] = include_bytes!("../../assets/samples/aleppo-2016-09.geojson");
@@ -35,6 +39,8 @@ pub struct StartOptions {
     pub date: Option<Day>,
     pub mode: Option<WindowMode>,
     pub select: Option<String>,
+    /// Where unsaved changes are autosaved and looked for at start (`None`: no autosave).
+    pub recovery_dir: Option<PathBuf>,
 }
 
 /// Where the dataset came from.
@@ -55,7 +61,8 @@ pub struct Notice {
 pub struct Document {
     pub dataset: Dataset,
     pub origin: Origin,
-    pub dirty: bool,
+    /// The edits made since the file was opened or saved (Undo/Redo, unsaved changes).
+    pub history: History,
     pub warnings: Vec<Warning>,
     pub records: usize,
     /// The format the file was read from.
@@ -126,13 +133,45 @@ impl Document {
             unplaced,
             dataset: loaded.dataset,
             origin,
-            dirty: false,
+            history: History::new(),
             warnings: loaded.warnings,
             records: loaded.records,
             format: loaded.format,
             index,
             colours,
         }
+    }
+
+    /// Whether the document has changes that are not in its file.
+    pub fn dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// Rebuilds what the UI derives from the dataset after it was edited; the history, origin,
+    /// format and warnings stay, and categories keep their colours.
+    pub fn reindex(&mut self) {
+        let loaded = Loaded {
+            dataset: std::mem::take(&mut self.dataset),
+            warnings: std::mem::take(&mut self.warnings),
+            records: self.records,
+            format: self.format,
+        };
+        let mut fresh = Document::new(loaded, self.origin.clone());
+        for (category, colour) in &mut fresh.colours {
+            if let Some((_, c)) = self.colours.iter().find(|(name, _)| name == category) {
+                *colour = *c;
+            }
+        }
+        // Marker colours were taken from the palette order: recolour them the same way.
+        for r in &mut fresh.ranked {
+            if let (Some(m), Some((_, c))) =
+                (&mut r.marker, fresh.colours.get(usize::from(r.category)))
+            {
+                m.colour = *c;
+            }
+        }
+        fresh.history = std::mem::take(&mut self.history);
+        *self = fresh;
     }
 
     /// "Loaded 5 incidents and 2 lines or areas from 8 records".
@@ -292,8 +331,27 @@ pub struct SitviewApp {
     filter_generation: usize,
     /// The document generation the filter was applied to.
     filter_doc: usize,
+    /// The file the filter's categories belong to (`file_generation`).
+    filter_file: usize,
     title: String,
+    /// Changes with every change to the document (a file opened, an edit).
     generation: usize,
+    /// Changes when another file is opened.
+    file_generation: usize,
+    /// The side panel's edit form, when open.
+    editing: Option<edit::EditForm>,
+    /// A marker being dragged to a new place.
+    drag: Option<edit::MarkerDrag>,
+    /// The next click on the map adds an incident there.
+    pub adding: bool,
+    /// Autosave and recovery of unsaved changes.
+    recovery: recovery::Recovery,
+    /// What waits for an answer about unsaved changes.
+    confirm: Option<Pending>,
+    /// What follows once the document has been saved.
+    after_save: Option<Pending>,
+    /// The app has agreed to close.
+    closing: bool,
 }
 
 impl SitviewApp {
@@ -308,6 +366,7 @@ impl SitviewApp {
         let mut app = SitviewApp::with_document(Document::sample());
         app.ctx = cc.egui_ctx.clone();
         app.files.recent = recent;
+        app.recovery = recovery::Recovery::new(options.recovery_dir.clone());
         if let Some(mode) = options.mode {
             app.set_mode(mode);
         }
@@ -448,8 +507,17 @@ impl SitviewApp {
             filtered_per_day: None,
             filter_generation: 0,
             filter_doc: usize::MAX,
+            filter_file: usize::MAX,
             title: String::new(),
             generation: 0,
+            file_generation: 0,
+            editing: None,
+            drag: None,
+            adding: false,
+            recovery: Default::default(),
+            confirm: None,
+            after_save: None,
+            closing: false,
         }
     }
 
@@ -459,6 +527,11 @@ impl SitviewApp {
         let summary = doc.loaded_summary();
         loading::drop_in_background(std::mem::replace(&mut self.doc, doc));
         self.generation += 1;
+        self.file_generation += 1;
+        self.recovery.clear();
+        self.editing = None;
+        self.drag = None;
+        self.adding = false;
         self.current = self.doc.index.range().map_or(Day(0), |(a, _)| a);
         self.selected = None;
         self.playing = false;
@@ -528,9 +601,10 @@ impl SitviewApp {
     /// rank) and the per-day counts of those that do.
     fn refresh_filter(&mut self) {
         let doc = &self.doc;
-        if self.filter_doc != self.generation {
+        if self.filter_file != self.file_generation {
             // Another file: its categories are others.
             self.filter.hidden.clear();
+            self.filter_file = self.file_generation;
         }
         self.filter.hidden.resize(doc.colours.len(), false);
         if self.filter == self.applied_filter && self.filter_doc == self.generation {
@@ -674,7 +748,11 @@ impl SitviewApp {
             self.toggle_play();
         }
         if escape {
-            if self.measure.active {
+            if self.adding {
+                self.adding = false;
+            } else if self.editing.is_some() {
+                self.editing = None;
+            } else if self.measure.active {
                 self.measure = measure::Measure::default();
             } else {
                 self.selected = None;
@@ -757,12 +835,13 @@ impl SitviewApp {
             Ok(()) => {
                 self.doc.origin = Origin::File(path.clone());
                 self.doc.format = Format::GeoJson;
-                self.doc.dirty = false;
+                self.doc.history.mark_saved();
                 self.files.remember(&path);
                 self.notice = Some(Notice {
                     text: format!("Saved {}", path.display()),
                     error: false,
                 });
+                self.saved();
             }
             Err(e) => self.save_failed(&path, &e.to_string()),
         }
@@ -896,7 +975,7 @@ impl SitviewApp {
         let added = shapes.len();
         self.doc.dataset.overlays.extend(shapes);
         self.doc.overlays = OverlayShapes::new(&self.doc.dataset.overlays);
-        self.doc.dirty = true;
+        self.doc.history.mark_untracked();
         self.layers.entry(name.clone()).or_default();
         self.show_layers = true;
         let skipped = if points > 0 {
@@ -962,6 +1041,8 @@ impl SitviewApp {
     }
 
     fn save_failed(&mut self, path: &std::path::Path, error: &str) {
+        // Whatever was to follow the save (closing, opening another file) must not happen.
+        self.after_save = None;
         self.notice = Some(Notice {
             text: format!(
                 "Could not save {}: {error}. Nothing was changed on disk; the data is still here.",
@@ -1042,7 +1123,7 @@ impl SitviewApp {
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = format!(
             "{}{} — Situation Viewer",
-            if self.doc.dirty { "• " } else { "" },
+            if self.doc.dirty() { "• " } else { "" },
             self.doc.display_name()
         );
         if title != self.title {
@@ -1064,6 +1145,7 @@ impl SitviewApp {
             self.fit_to_data(rect);
         }
         self.last_map_rect = Some(rect);
+        let dragging = self.marker_drag(ui, rect);
         let mut events = MapEvents::default();
         let basemap = Basemap::embedded();
         let centre = lon_lat(38.5, 35.0);
@@ -1086,6 +1168,11 @@ impl SitviewApp {
             },
         );
         let t = Map::new(None, &mut self.map_memory, centre)
+            .drag_pan_buttons(if dragging {
+                egui::DragPanButtons::empty()
+            } else {
+                egui::DragPanButtons::PRIMARY
+            })
             .with_plugin(BasemapLayer {
                 basemap,
                 style: &self.style,
@@ -1108,7 +1195,11 @@ impl SitviewApp {
             .inner;
         self.map_decorations(ui, &t, rect);
         self.last_transform = Some(t);
-        if self.measure.active {
+        if self.adding {
+            if let Some((lon, lat)) = events.clicked_at {
+                self.add_incident_at(lon, lat);
+            }
+        } else if self.measure.active {
             if let Some(at) = events.clicked_at {
                 self.measure.points.push(at);
             }
@@ -1251,8 +1342,25 @@ impl SitviewApp {
             }
         });
         self.measure.paint(&painter, t);
-        if self.measure.active {
-            let text = match self.measure.points.len() {
+        if let Some(d) = self.drag
+            && d.moved
+            && let Some(l) = self
+                .doc
+                .dataset
+                .incidents
+                .get(d.index)
+                .and_then(|i| i.location)
+        {
+            // The marker follows the pointer; a thin line shows where it came from.
+            let from = t.lonlat(l.lon, l.lat);
+            let colour = self.doc.colour_of_incident(d.index);
+            painter.line_segment([from, d.to], egui::Stroke::new(1.5, Color32::from_gray(60)));
+            painter.circle(d.to, 7.0, colour, egui::Stroke::new(2.0, Color32::WHITE));
+        }
+        let banner = if self.adding {
+            Some("Click on the map where the incident happened (Esc cancels)".to_owned())
+        } else if self.measure.active {
+            Some(match self.measure.points.len() {
                 0 => "Click on the map to start measuring (Esc ends)".to_owned(),
                 1 => "Click the next point".to_owned(),
                 n => format!(
@@ -1260,7 +1368,14 @@ impl SitviewApp {
                     measure::format_km(self.measure.total_m()),
                     n - 1
                 ),
-            };
+            })
+        } else {
+            None
+        };
+        if let Some(text) = banner {
+            if self.adding {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+            }
             let area = egui::Rect::from_center_size(
                 egui::pos2(rect.center().x, rect.min.y + 64.0),
                 egui::vec2(480.0, 30.0),
@@ -1320,19 +1435,23 @@ impl eframe::App for SitviewApp {
         self.loading_ui(&ctx);
         for action in self.files.take_actions() {
             match action {
-                files::Action::Open(p) => self.open_path(p),
+                files::Action::Open(p) => self.request(Pending::Open(p)),
                 files::Action::SaveTo(p) => self.save_to(p),
                 files::Action::ExportTo(p, window_only) => self.export_to(p, window_only),
                 files::Action::ExportImage(p, size) => self.export_image(p, size),
                 files::Action::ExportReport(p) => self.export_report(p),
                 files::Action::AddLayer(p) => self.add_overlay_layer(p),
                 files::Action::ExportAnimation(p) => self.export_animation(p),
-                files::Action::OpenSample => self.set_document(Document::sample()),
+                files::Action::OpenSample => self.request(Pending::OpenSample),
                 files::Action::Notice(n) => self.notice = Some(n),
+                files::Action::SaveCancelled => self.after_save = None,
             }
         }
+        self.handle_close_request(&ctx);
+        self.edit_shortcuts(&ctx);
         self.handle_shortcuts(&ctx);
         self.advance_playback(&ctx);
+        self.autosave_tick(&ctx);
         self.update_title(&ctx);
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -1355,6 +1474,7 @@ impl eframe::App for SitviewApp {
         self.layers_window(&ctx);
         self.warnings_window(&ctx);
         self.about_window(&ctx);
+        self.recovery_ui(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -25,6 +25,7 @@ impl SitviewApp {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
             });
+            ui.menu_button("Edit", |ui| self.edit_menu_ui(ui));
             ui.menu_button("View", |ui| {
                 ui.checkbox(&mut self.show_rings, "Location uncertainty rings");
                 ui.checkbox(&mut self.show_labels, "Place labels");
@@ -67,6 +68,14 @@ impl SitviewApp {
         ));
         self.filter_ui(ui);
         ui.separator();
+        if self.selected.is_some() && self.editing.as_ref().map(|f| f.index) == self.selected {
+            // Editing takes the whole panel: the form is long, and the list can wait.
+            egui::ScrollArea::vertical()
+                .id_salt("edit-form")
+                .auto_shrink([false, false])
+                .show(ui, |ui| self.edit_form_ui(ui));
+            return;
+        }
 
         let detail_height = if self.selected.is_some() {
             (ui.available_height() * 0.62).max(200.0)
@@ -156,6 +165,7 @@ impl SitviewApp {
                 .id_salt("incident-detail")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
+                    let (mut edit, mut delete) = (false, false);
                     ui.horizontal(|ui| {
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                             if ui
@@ -165,8 +175,26 @@ impl SitviewApp {
                             {
                                 ui.ctx().copy_text(self.deep_link(i));
                             }
+                            delete = ui
+                                .small_button("Delete")
+                                .on_hover_text("Delete this incident (Ctrl+Z brings it back)")
+                                .clicked();
+                            edit = ui
+                                .small_button("Edit incident")
+                                .on_hover_text(
+                                    "Edit every field; drag the marker on the map to move it",
+                                )
+                                .clicked();
                         });
                     });
+                    if edit {
+                        self.begin_edit(i);
+                        return;
+                    }
+                    if delete {
+                        self.delete_incident(i);
+                        return;
+                    }
                     if !self.doc.dataset.incidents[i].overlaps(from, to) {
                         ui.label(
                             RichText::new("Not in the current window (see the time slider)")

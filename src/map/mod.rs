@@ -64,10 +64,14 @@ impl ScreenTransform {
 
     /// `(lon, lat)` of the centre of the view.
     pub fn centre_lonlat(&self) -> (f64, f64) {
-        let c = self.rect.center();
+        self.unproject(self.rect.center())
+    }
+
+    /// `(lon, lat)` at screen position `p`: the inverse of [`ScreenTransform::lonlat`].
+    pub fn unproject(&self, p: Pos2) -> (f64, f64) {
         unmercator([
-            (f64::from(c.x) - self.offset[0]) / self.scale,
-            (f64::from(c.y) - self.offset[1]) / self.scale,
+            (f64::from(p.x) - self.offset[0]) / self.scale,
+            (f64::from(p.y) - self.offset[1]) / self.scale,
         ])
     }
 

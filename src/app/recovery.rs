@@ -1,0 +1,415 @@
+//! Unsaved changes are never lost: a few seconds after each change the document is written to
+//! a recovery file (GeoJSON, atomically) in the app's data folder, removed again once the
+//! changes are saved or discarded. A recovery file left behind by a program that is no longer
+//! running (a crash, a power cut) is offered at the next start. Also the prompt that asks
+//! before closing or replacing a document with unsaved changes.
+
+use std::path::{Path, PathBuf};
+
+use egui::RichText;
+use serde::{Deserialize, Serialize};
+
+use super::{Document, Notice, Origin, SitviewApp};
+use crate::formats::{self, Format};
+
+/// Seconds after the last change before the recovery file is written.
+const DELAY_S: f64 = 2.0;
+
+/// What is written beside the recovery GeoJSON.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RecoveryMeta {
+    /// The file the changes belong to (`None`: the built-in sample).
+    pub origin: Option<PathBuf>,
+    /// Whether that file is GeoJSON (Save writes back to it); otherwise Save asks for a name.
+    pub saves_in_place: bool,
+    /// Seconds since 1970 when it was written.
+    pub written: u64,
+    pub incidents: usize,
+}
+
+/// A recovery file found at start-up.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub data: PathBuf,
+    pub meta_path: PathBuf,
+    pub meta: RecoveryMeta,
+}
+
+/// The autosave of this process.
+#[derive(Debug, Default)]
+pub struct Recovery {
+    /// Where recovery files live; `None` turns autosave off (tests, no data folder).
+    dir: Option<PathBuf>,
+    /// When the next autosave is due (egui time in seconds).
+    due: Option<f64>,
+    /// Recovery files of earlier sessions, offered at start.
+    pub found: Vec<Found>,
+    /// The last autosave failed with this message (shown once).
+    failed: Option<String>,
+}
+
+fn own_stem() -> String {
+    format!("autosave-{}", std::process::id())
+}
+
+/// Whether the process `pid` is still running (then its autosave is not ours to take).
+fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        // Elsewhere there is no cheap check: offer it (recovering twice loses nothing).
+        false
+    }
+}
+
+impl Recovery {
+    /// Autosave into `dir`, and look there for what earlier sessions left.
+    pub fn new(dir: Option<PathBuf>) -> Recovery {
+        let mut found = Vec::new();
+        if let Some(dir) = &dir
+            && let Ok(entries) = std::fs::read_dir(dir)
+        {
+            for e in entries.flatten() {
+                let path = e.path();
+                let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+                    continue;
+                };
+                let Some(pid) = (stem.strip_prefix("autosave-")).and_then(|p| p.parse().ok())
+                else {
+                    continue;
+                };
+                if path.extension().is_none_or(|x| x != "json") || alive(pid) {
+                    continue;
+                }
+                let data = path.with_extension("geojson");
+                let meta = std::fs::read(&path)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<RecoveryMeta>(&b).ok());
+                if let Some(meta) = meta
+                    && data.is_file()
+                {
+                    found.push(Found {
+                        data,
+                        meta_path: path,
+                        meta,
+                    });
+                }
+            }
+            found.sort_by_key(|f| std::cmp::Reverse(f.meta.written));
+        }
+        Recovery {
+            dir,
+            found,
+            ..Default::default()
+        }
+    }
+
+    /// The document changed at `now`: write the recovery file a little later.
+    pub fn changed(&mut self, now: f64) {
+        if self.dir.is_some() {
+            self.due = Some(now + DELAY_S);
+        }
+    }
+
+    /// When the next write is due, to ask egui for a repaint then.
+    pub fn due(&self) -> Option<f64> {
+        self.due
+    }
+
+    /// Writes the recovery file if it is due (or `force`): the document when it has unsaved
+    /// changes, else removes it.
+    pub fn poll(&mut self, now: f64, doc: &Document, force: bool) -> Option<Notice> {
+        if !(force || self.due.is_some_and(|d| now >= d)) {
+            return None;
+        }
+        self.due = None;
+        if !doc.dirty() {
+            self.clear();
+            return None;
+        }
+        let dir = self.dir.as_ref()?;
+        let result = std::fs::create_dir_all(dir).and_then(|()| {
+            let stem = own_stem();
+            let meta = RecoveryMeta {
+                origin: match &doc.origin {
+                    Origin::File(p) => Some(p.clone()),
+                    Origin::Sample => None,
+                },
+                saves_in_place: doc.saves_in_place(),
+                written: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+                incidents: doc.dataset.incidents.len(),
+            };
+            formats::write_atomic(
+                &dir.join(format!("{stem}.geojson")),
+                &formats::geojson::write(&doc.dataset),
+            )?;
+            let meta = serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?;
+            formats::write_atomic(&dir.join(format!("{stem}.json")), &meta)
+        });
+        match result {
+            Ok(()) => {
+                self.failed = None;
+                None
+            }
+            Err(e) => {
+                let message = format!(
+                    "Could not write the recovery copy in {}: {e}. Save your changes.",
+                    dir.display()
+                );
+                let first = self.failed.as_ref() != Some(&message);
+                self.failed = Some(message.clone());
+                first.then_some(Notice {
+                    text: message,
+                    error: true,
+                })
+            }
+        }
+    }
+
+    /// Removes this session's recovery file (the changes were saved or discarded).
+    pub fn clear(&mut self) {
+        self.due = None;
+        if let Some(dir) = &self.dir {
+            let stem = own_stem();
+            for ext in ["json", "geojson"] {
+                let _ = std::fs::remove_file(dir.join(format!("{stem}.{ext}")));
+            }
+        }
+    }
+
+    /// Whether this session has a recovery file on disk now.
+    pub fn has_file(&self) -> bool {
+        (self.dir.as_ref()).is_some_and(|d| d.join(format!("{}.geojson", own_stem())).is_file())
+    }
+}
+
+/// What waits for an answer about unsaved changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Close,
+    Open(PathBuf),
+    OpenSample,
+}
+
+/// "18 Sep 2026 14:05 UTC" for a time in seconds since 1970.
+fn when(secs: u64) -> String {
+    let day = crate::model::Day((secs / 86_400) as i32);
+    let s = secs % 86_400;
+    format!("{} {:02}:{:02} UTC", day.medium(), s / 3600, s / 60 % 60)
+}
+
+impl SitviewApp {
+    /// Closes, opens or replaces the document — after asking, when it has unsaved changes.
+    pub fn request(&mut self, action: Pending) {
+        if self.doc.dirty() {
+            self.confirm = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: Pending) {
+        self.confirm = None;
+        match action {
+            Pending::Close => {
+                self.closing = true;
+                self.recovery.clear();
+                self.ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Pending::Open(path) => self.open_path(path),
+            Pending::OpenSample => self.set_document(Document::sample()),
+        }
+    }
+
+    /// Whether the app has agreed to close (nothing unsaved, or the user said so).
+    pub fn is_closing(&self) -> bool {
+        self.closing
+    }
+
+    /// A close request from the window: held back while there are unsaved changes.
+    pub(super) fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if !ctx.input(|i| i.viewport().close_requested()) || self.closing {
+            return;
+        }
+        if self.doc.dirty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm = Some(Pending::Close);
+        } else {
+            self.closing = true;
+            self.recovery.clear();
+        }
+    }
+
+    /// The document was saved: what waited for the save can go ahead.
+    pub(super) fn saved(&mut self) {
+        self.recovery.clear();
+        if let Some(next) = self.after_save.take() {
+            self.perform(next);
+        }
+    }
+
+    /// Writes the recovery file now (as the timer would), for tests and before risky work.
+    pub fn autosave_now(&mut self) {
+        let now = self.ctx.input(|i| i.time);
+        if let Some(n) = self.recovery.poll(now, &self.doc, true) {
+            self.notice = Some(n);
+        }
+    }
+
+    pub(super) fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        if let Some(n) = self.recovery.poll(now, &self.doc, false) {
+            self.notice = Some(n);
+        }
+        if let Some(due) = self.recovery.due() {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64((due - now).max(0.05)));
+        }
+    }
+
+    /// Whether this session has a recovery file on disk.
+    pub fn has_recovery_file(&self) -> bool {
+        self.recovery.has_file()
+    }
+
+    /// Opens the recovery file `k` found at start, as the document with unsaved changes.
+    pub fn recover(&mut self, k: usize) {
+        if k >= self.recovery.found.len() {
+            return;
+        }
+        let found = self.recovery.found.remove(k);
+        let loaded = std::fs::read(&found.data)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                formats::read_bytes(&b, Some("recovery.geojson")).map_err(|e| e.to_string())
+            });
+        match loaded {
+            Ok(mut loaded) => {
+                if !found.meta.saves_in_place {
+                    // Not GeoJSON at its origin: Save must ask for a name, never overwrite it.
+                    loaded.format = Format::Csv;
+                }
+                let origin = found
+                    .meta
+                    .origin
+                    .clone()
+                    .map_or(Origin::Sample, Origin::File);
+                let mut doc = Document::new(loaded, origin);
+                doc.history.mark_untracked();
+                self.set_document(doc);
+                for p in [&found.data, &found.meta_path] {
+                    let _ = std::fs::remove_file(p);
+                }
+                let now = self.ctx.input(|i| i.time);
+                self.recovery.changed(now);
+                self.autosave_now();
+                self.notice = Some(Notice {
+                    text: format!(
+                        "Recovered {} incidents with unsaved changes from {}: save them now",
+                        found.meta.incidents,
+                        when(found.meta.written)
+                    ),
+                    error: false,
+                });
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    text: format!(
+                        "Could not read the recovery file {}: {e}",
+                        found.data.display()
+                    ),
+                    error: true,
+                })
+            }
+        }
+    }
+
+    /// Drops recovery file `k` found at start.
+    pub fn discard_recovery(&mut self, k: usize) {
+        if k < self.recovery.found.len() {
+            let found = self.recovery.found.remove(k);
+            for p in [&found.data, &found.meta_path] {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+
+    /// The start-up offer of recovery files, and the unsaved-changes prompt.
+    pub(super) fn recovery_ui(&mut self, ctx: &egui::Context) {
+        if let Some(found) = self.recovery.found.first().cloned() {
+            let name = found.meta.origin.as_ref().map_or_else(
+                || "the built-in sample".to_owned(),
+                |p| p.display().to_string(),
+            );
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("recover-modal")).show(ctx, |ui| {
+                ui.set_width(460.0);
+                ui.label(RichText::new("Recover unsaved changes?").heading());
+                ui.label(format!(
+                    "Situation Viewer did not close normally. Changes to {name} \
+                     ({} incidents) were kept from {}.",
+                    found.meta.incidents,
+                    when(found.meta.written)
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Recover").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Discard them").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+            match choice {
+                Some(true) => self.recover(0),
+                Some(false) => self.discard_recovery(0),
+                None => {}
+            }
+            return;
+        }
+        let Some(pending) = self.confirm.clone() else {
+            return;
+        };
+        let verb = match &pending {
+            Pending::Close => "closing",
+            Pending::Open(_) | Pending::OpenSample => "opening another file",
+        };
+        let mut choice = None;
+        let modal = egui::Modal::new(egui::Id::unique("unsaved-modal")).show(ctx, |ui| {
+            ui.set_width(420.0);
+            ui.label(RichText::new("Unsaved changes").heading());
+            ui.label(format!(
+                "Save the changes to {} before {verb}?",
+                self.doc.display_name()
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    choice = Some(0);
+                }
+                if ui.button("Don't save").clicked() {
+                    choice = Some(1);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        if modal.should_close() && choice.is_none() {
+            choice = Some(2);
+        }
+        match choice {
+            Some(0) => {
+                self.confirm = None;
+                self.after_save = Some(pending);
+                self.save(ctx);
+            }
+            Some(1) => self.perform(pending),
+            Some(_) => self.confirm = None,
+            None => {}
+        }
+    }
+}
