@@ -496,15 +496,38 @@ impl SitviewApp {
         }
     }
 
-    /// The edit form in the side panel; applying it records one undoable change.
+    /// The edit form in the side panel: its buttons and messages stay at the top, the fields
+    /// scroll beneath them. Applying it records one undoable change.
     pub(super) fn edit_form_ui(&mut self, ui: &mut egui::Ui) {
+        let (mut apply, mut cancel) = (false, false);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Editing the incident").heading().size(17.0));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                cancel = ui.button("Cancel").clicked();
+                apply = ui.button("Apply changes").clicked();
+            });
+        });
+        if let Some(form) = &self.editing {
+            for e in &form.errors {
+                ui.colored_label(egui::Color32::from_rgb(0xB0, 0x1C, 0x1C), e);
+            }
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("edit-form")
+            .auto_shrink([false, false])
+            .show(ui, |ui| self.edit_fields_ui(ui));
+        if cancel {
+            self.editing = None;
+        } else if apply {
+            self.apply_form();
+        }
+    }
+
+    fn edit_fields_ui(&mut self, ui: &mut egui::Ui) {
         let categories: Vec<String> = self.doc.colours.iter().map(|(c, _)| c.clone()).collect();
         let Some(form) = &mut self.editing else {
             return;
         };
-        let mut apply = false;
-        let mut cancel = false;
-        ui.label(RichText::new("Editing the incident").heading().size(17.0));
         egui::Grid::new("edit-incident")
             .num_columns(2)
             .spacing([8.0, 4.0])
@@ -628,21 +651,14 @@ impl SitviewApp {
         if remove.is_some() || add.clicked() {
             add.scroll_to_me(Some(egui::Align::Center));
         }
-        for e in &form.errors {
-            ui.colored_label(egui::Color32::from_rgb(0xB0, 0x1C, 0x1C), e);
-        }
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            apply = ui.button("Apply changes").clicked();
-            cancel = ui.button("Cancel").clicked();
-        });
-        if cancel {
-            self.editing = None;
+    }
+
+    /// Checks the form and applies it as one edit; shows what is wrong instead when it does not
+    /// check.
+    fn apply_form(&mut self) {
+        let Some(form) = &mut self.editing else {
             return;
-        }
-        if !apply {
-            return;
-        }
+        };
         match form.to_incident() {
             Err(errors) => form.errors = errors,
             Ok(after) if after == form.original => self.editing = None,
@@ -652,12 +668,13 @@ impl SitviewApp {
                     before: Box::new(form.original.clone()),
                     after: Box::new(after),
                 };
-                if self.apply_edit(edit) {
-                    // Show the day of the edited incident.
-                    if let Some(i) = self.selected
-                        && let Some(d) = self.doc.dataset.incidents[i].date
-                        && !self.doc.dataset.incidents[i].overlaps(self.window().0, self.window().1)
-                    {
+                if self.apply_edit(edit)
+                    && let Some(i) = self.selected
+                    && let Some(d) = self.doc.dataset.incidents[i].date
+                {
+                    // Show the edited incident: go to its day if it left the window.
+                    let (from, to) = self.window();
+                    if !self.doc.dataset.incidents[i].overlaps(from, to) {
                         self.current = d;
                     }
                 }

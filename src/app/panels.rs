@@ -70,10 +70,7 @@ impl SitviewApp {
         ui.separator();
         if self.selected.is_some() && self.editing.as_ref().map(|f| f.index) == self.selected {
             // Editing takes the whole panel: the form is long, and the list can wait.
-            egui::ScrollArea::vertical()
-                .id_salt("edit-form")
-                .auto_shrink([false, false])
-                .show(ui, |ui| self.edit_form_ui(ui));
+            self.edit_form_ui(ui);
             return;
         }
 
