@@ -58,7 +58,17 @@ fn alive(pid: u32) -> bool {
         return true;
     }
     if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
+        // "pid (comm) state …": a zombie (state Z) has ended, and a process of another
+        // program has only been given the same number since.
+        let stat = std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat"));
+        stat.is_ok_and(|s| {
+            let (comm, rest) = s
+                .split_once(" (")
+                .and_then(|(_, r)| r.rsplit_once(") "))
+                .unzip();
+            comm.is_some_and(|c| c.starts_with("sitview"))
+                && !rest.is_some_and(|r| r.starts_with('Z'))
+        })
     } else {
         // Elsewhere there is no cheap check: offer it (recovering twice loses nothing).
         false
@@ -411,5 +421,25 @@ impl SitviewApp {
             Some(_) => self.confirm = None,
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_running_sitview_processes_keep_their_recovery_files() {
+        assert!(alive(std::process::id()));
+        assert!(!alive(4_000_000_000), "no such process");
+        if cfg!(target_os = "linux") {
+            // Process 1 runs, but it is not this program: its number was reused.
+            assert!(!alive(1));
+        }
+        assert_eq!(when(0), "Thu 1 Jan 1970 00:00 UTC");
+        assert_eq!(
+            when(1_474_502_400 + 13 * 3600 + 5 * 60),
+            "Thu 22 Sep 2016 13:05 UTC"
+        );
     }
 }
