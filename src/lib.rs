@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod export;
 pub mod formats;
+pub mod gazetteer;
 pub mod generate;
 pub mod map;
 pub mod model;
