@@ -9,6 +9,7 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod extract;
 pub mod formats;
 pub mod gazetteer;
 pub mod generate;

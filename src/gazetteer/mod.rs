@@ -123,6 +123,10 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     /// Name key → entries (deduplicated), for search and text matching.
     index: HashMap<String, Vec<usize>>,
+    /// Single-word names as written (folded, article dropped) → entries: a one-word place
+    /// in running text must match a known spelling exactly, since one coarse key matches
+    /// too many English words ("Syrian", "Human").
+    single_words: HashMap<String, Vec<usize>>,
     /// Event-name key → entries.
     event_index: HashMap<String, Vec<usize>>,
     /// Sorted keys, for prefix search.
@@ -146,12 +150,19 @@ impl Gazetteer {
     pub fn new(entries: Vec<Entry>) -> Gazetteer {
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         let mut event_index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut single_words: HashMap<String, Vec<usize>> = HashMap::new();
         let mut max_words = 1;
         for (i, e) in entries.iter().enumerate() {
             for name in e.names() {
                 let k = normalise::key(name);
                 if k.is_empty() {
                     continue;
+                }
+                if let Some(f) = folded_single(name) {
+                    let v = single_words.entry(f).or_default();
+                    if !v.contains(&i) {
+                        v.push(i);
+                    }
                 }
                 max_words = max_words.max(k.split(' ').count());
                 let v = index.entry(k).or_default();
@@ -172,6 +183,7 @@ impl Gazetteer {
         Gazetteer {
             entries,
             index,
+            single_words,
             event_index,
             sorted_keys,
             max_words,
@@ -299,10 +311,17 @@ impl Gazetteer {
                     .map(|w| w.key.as_str())
                     .collect::<Vec<_>>()
                     .join(" ");
-                if let Some(v) = self.index.get(&key)
-                    && (w.arabic || slice.iter().any(|w| w.capitalised))
-                    && !(n == 1 && is_common_word(&text[w.start..w.end]))
-                {
+                let hit = if n == 1 && !w.arabic {
+                    let word = &text[w.start..w.end];
+                    (w.capitalised && !is_common_word(word))
+                        .then(|| self.single_words.get(&normalise::fold(word)))
+                        .flatten()
+                } else if w.arabic || slice.iter().any(|w| w.capitalised) {
+                    self.index.get(&key)
+                } else {
+                    None
+                };
+                if let Some(v) = hit {
                     matched = Some((n, v, false));
                     break;
                 }
@@ -348,6 +367,16 @@ fn rank_size(e: &Entry) -> u64 {
     match e.origin {
         Origin::Local { .. } => 60_000,
         Origin::GeoNames(_) => e.population,
+    }
+}
+
+/// The folded spelling of a one-word Latin name (after dropping its article), if it is one.
+fn folded_single(name: &str) -> Option<String> {
+    let words = normalise::words(name);
+    let real: Vec<_> = words.iter().filter(|w| !w.key.is_empty()).collect();
+    match real.as_slice() {
+        [w] if !w.arabic => Some(normalise::fold(&name[w.start..w.end])),
+        _ => None,
     }
 }
 
