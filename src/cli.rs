@@ -319,3 +319,106 @@ fn render_to_file(args: &RenderArgs) -> Result<String, String> {
         img.height()
     ))
 }
+
+/// `sitview extract REPORT.txt --published DAY --out FILE.geojson`: proposes incidents from a
+/// report's text, writes them as GeoJSON (atomically) and prints what was proposed and what was
+/// skipped, with reasons. Unreadable, non-UTF-8 or empty input is an error (exit status 1).
+pub fn extract(
+    report: &Path,
+    published: Day,
+    publisher: String,
+    url: Option<String>,
+    out: &Path,
+) -> ExitCode {
+    let run = || -> Result<String, String> {
+        let bytes = std::fs::read(report).map_err(|e| format!("{}: {e}", report.display()))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            format!(
+                "{}: not UTF-8 text (invalid byte at offset {}); save the report as UTF-8",
+                report.display(),
+                e.valid_up_to()
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(format!("{}: the report is empty", report.display()));
+        }
+        let options = crate::extract::ExtractOptions {
+            published,
+            publisher,
+            url,
+        };
+        let result = crate::extract::extract(text, &options);
+        let title = format!(
+            "Proposed from {} (published {published})",
+            report.file_name().map_or_else(
+                || report.display().to_string(),
+                |n| n.to_string_lossy().into_owned()
+            )
+        );
+        let bytes = crate::formats::geojson::write(&result.dataset(Some(title)));
+        formats::write_atomic(out, &bytes)
+            .map_err(|e| format!("{}: could not write: {e}", out.display()))?;
+        print!("{}", extract_summary(&result));
+        Ok(format!(
+            "wrote {} proposed incidents to {}: review them before use",
+            result.candidates.len(),
+            out.display()
+        ))
+    };
+    finish(run())
+}
+
+/// The text `sitview extract` prints: each candidate, then the skipped sentences that had
+/// incident words (with the reason), then a count of the others.
+pub fn extract_summary(result: &crate::extract::Extraction) -> String {
+    let mut s = format!("Candidates: {}\n", result.candidates.len());
+    for c in &result.candidates {
+        let i = &c.incident;
+        s += &format!(
+            "  {} | {} | {} | {}{}\n",
+            i.date_text(),
+            i.place,
+            i.category,
+            i.casualties
+                .summary()
+                .unwrap_or_else(|| "no figures".into()),
+            i.sources
+                .first()
+                .and_then(|src| src.attribution.as_deref())
+                .map(|a| format!(" | per {a}"))
+                .unwrap_or_default()
+        );
+        s += &format!("      confidence {}: ", c.confidence.as_str());
+        s += &c.why.join("; ");
+        s += "\n";
+    }
+    let worth: Vec<_> = result
+        .skipped
+        .iter()
+        .filter(|k| k.had_incident_words)
+        .collect();
+    s += &format!("Skipped with incident words: {}\n", worth.len());
+    for k in worth {
+        let short: String = k.sentence.chars().take(90).collect();
+        s += &format!(
+            "  \"{short}{}\"\n      {}\n",
+            if short.len() < k.sentence.len() {
+                "…"
+            } else {
+                ""
+            },
+            k.reason
+        );
+    }
+    s += &format!(
+        "Skipped without incident words: {}\n",
+        result.skipped.len()
+            - result
+                .skipped
+                .iter()
+                .filter(|k| k.had_incident_words)
+                .count()
+    );
+    s
+}

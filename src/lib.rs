@@ -9,7 +9,9 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod extract;
 pub mod formats;
+pub mod gazetteer;
 pub mod generate;
 pub mod map;
 pub mod model;

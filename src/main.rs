@@ -116,6 +116,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Propose incidents from the text of a report: geocoded, dated, with figures, claimant and
+    /// the sentences quoted verbatim; writes them as GeoJSON for review.
+    Extract {
+        /// The report as UTF-8 text.
+        report: PathBuf,
+        /// Publication day of the report (YYYY-MM-DD): "on Monday", "yesterday" count from it.
+        #[arg(long, value_parser = parse_day)]
+        published: Day,
+        /// Publisher, cited in every incident's source.
+        #[arg(long, default_value = "")]
+        publisher: String,
+        /// Address of the report.
+        #[arg(long)]
+        url: Option<String>,
+        /// GeoJSON file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write realistic test data: an ACLED CSV export of N incidents around Syrian towns over
     /// ten years (deterministic for a seed).
     Generate {
@@ -236,6 +254,13 @@ fn main() -> ExitCode {
             title,
             out,
         }) => cli::report(&file, date, mode, title, &out),
+        Some(Command::Extract {
+            report,
+            published,
+            publisher,
+            url,
+            out,
+        }) => cli::extract(&report, published, publisher, url, &out),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             // `sitview sample …` (what "Copy link" writes for the built-in sample).
