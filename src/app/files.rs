@@ -28,6 +28,12 @@ pub enum Action {
     /// Export an animation of the data's days (.gif, or numbered .png).
     ExportAnimation(PathBuf),
     OpenSample,
+    /// Start an empty file.
+    New,
+    /// Open the report import window.
+    ImportReport,
+    /// Read this text file into the report import window.
+    ReportText(PathBuf),
     Notice(Notice),
     /// The Save As dialog was closed without a file: what was to follow the save is dropped.
     SaveCancelled,
@@ -37,11 +43,17 @@ pub enum Action {
 enum DialogKind {
     Open,
     Save,
-    Export { window_only: bool },
-    Image { size: [u32; 2] },
+    Export {
+        window_only: bool,
+    },
+    Image {
+        size: [u32; 2],
+    },
     Report,
     Layer,
     Animation,
+    /// A report's text for the report import window.
+    ReportText,
 }
 
 impl DialogKind {
@@ -61,6 +73,7 @@ impl DialogKind {
                 Action::ExportImage(path, size)
             }
             DialogKind::Layer => Action::AddLayer(path),
+            DialogKind::ReportText => Action::ReportText(path),
             DialogKind::Animation => Action::ExportAnimation(if path.extension().is_none() {
                 path.with_extension("gif")
             } else {
@@ -142,6 +155,11 @@ impl Files {
     }
 
     /// Shows the in-app path dialog.
+    /// Picks a text file for the report import window.
+    pub fn pick_report_text(&mut self, ctx: &egui::Context) {
+        self.start_dialog(ctx, DialogKind::ReportText, String::new());
+    }
+
     pub fn open_path_dialog(&mut self) {
         self.path_dialog = Some(PathDialog {
             kind: DialogKind::Open,
@@ -196,6 +214,11 @@ impl Files {
                 DialogKind::Layer => dialog
                     .add_filter("Lines and areas (GeoJSON, KML, KMZ)", &READABLE)
                     .set_title("Add an overlay layer")
+                    .pick_file(),
+                DialogKind::ReportText => dialog
+                    .add_filter("Text", &["txt", "text", "md"])
+                    .add_filter("All files", &["*"])
+                    .set_title("Read a report's text")
                     .pick_file(),
                 DialogKind::Report => dialog
                     .add_filter("HTML page", &["html"])
@@ -267,6 +290,9 @@ impl Files {
     /// The File menu's open/save entries and the recent list.
     pub fn menu_ui(&mut self, ui: &mut egui::Ui, save_label: &str, suggested: &str) -> bool {
         let mut save = false;
+        if ui.button("New (empty file)  (Ctrl+N)").clicked() {
+            self.actions.push(Action::New);
+        }
         if ui.button("Open…  (Ctrl+O)").clicked() {
             self.open_dialog(ui.ctx());
         }
@@ -295,6 +321,15 @@ impl Files {
         }
         if ui.button("Open built-in sample").clicked() {
             self.actions.push(Action::OpenSample);
+        }
+        if ui
+            .button("Import a report (text)…")
+            .on_hover_text(
+                "Paste a news report: the incidents it describes are proposed for review",
+            )
+            .clicked()
+        {
+            self.actions.push(Action::ImportReport);
         }
         ui.separator();
         if ui.button(save_label).clicked() {
@@ -352,6 +387,7 @@ impl Files {
             DialogKind::Report => "Export the day report (.html or .md)",
             DialogKind::Layer => "Add an overlay layer",
             DialogKind::Animation => "Export an animation (.gif or .png frames)",
+            DialogKind::ReportText => "Read a report's text (.txt)",
         };
         egui::Window::new(title)
             .open(&mut open)
@@ -370,7 +406,10 @@ impl Files {
                             .hint_text("/path/to/incidents.geojson"),
                     );
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let verb = if matches!(dialog.kind, DialogKind::Open | DialogKind::Layer) {
+                    let verb = if matches!(
+                        dialog.kind,
+                        DialogKind::Open | DialogKind::Layer | DialogKind::ReportText
+                    ) {
                         "Open"
                     } else {
                         "Save"

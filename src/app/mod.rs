@@ -9,6 +9,7 @@ mod loading;
 mod measure;
 mod panels;
 mod recovery;
+mod report_import;
 mod timebar;
 
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub struct StartOptions {
 pub enum Origin {
     Sample,
     File(PathBuf),
+    /// A new file, not saved yet.
+    New,
 }
 
 /// A short message shown above the map.
@@ -197,6 +200,17 @@ impl Document {
         matches!(self.origin, Origin::File(_)) && self.format == Format::GeoJson
     }
 
+    /// An empty file, for File > New.
+    pub fn empty() -> Document {
+        let loaded = Loaded {
+            dataset: Dataset::default(),
+            warnings: Vec::new(),
+            records: 0,
+            format: Format::GeoJson,
+        };
+        Document::new(loaded, Origin::New)
+    }
+
     pub fn sample() -> Document {
         let loaded = formats::read_bytes(SAMPLE_GEOJSON, Some(SAMPLE_NAME))
             .expect("the built-in sample is valid (tested)");
@@ -221,6 +235,7 @@ impl Document {
     pub fn display_name(&self) -> String {
         match &self.origin {
             Origin::Sample => format!("{SAMPLE_NAME} (built-in sample)"),
+            Origin::New => "Untitled (not saved yet)".to_owned(),
             Origin::File(p) => p.file_name().map_or_else(
                 || p.display().to_string(),
                 |n| n.to_string_lossy().into_owned(),
@@ -352,6 +367,8 @@ pub struct SitviewApp {
     after_save: Option<Pending>,
     /// The app has agreed to close.
     closing: bool,
+    /// The report import window and its proposals.
+    report: report_import::ReportImport,
 }
 
 impl SitviewApp {
@@ -417,6 +434,7 @@ impl SitviewApp {
         let file = match &self.doc.origin {
             Origin::File(p) => quote(&p.display().to_string()),
             Origin::Sample => "sample".to_owned(),
+            Origin::New => "untitled.geojson".to_owned(),
         };
         let mode = match self.mode {
             WindowMode::Day => String::new(),
@@ -518,6 +536,7 @@ impl SitviewApp {
             confirm: None,
             after_save: None,
             closing: false,
+            report: Default::default(),
         }
     }
 
@@ -532,7 +551,9 @@ impl SitviewApp {
         self.editing = None;
         self.drag = None;
         self.adding = false;
-        self.current = self.doc.index.range().map_or(Day(0), |(a, _)| a);
+        if let Some((a, _)) = self.doc.index.range() {
+            self.current = a;
+        }
         self.selected = None;
         self.playing = false;
         self.fit_pending = true;
@@ -698,6 +719,7 @@ impl SitviewApp {
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
         const OPEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::O);
+        const NEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
         const SAVE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::S);
         const SAVE_AS: KeyboardShortcut =
             KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::S);
@@ -716,6 +738,9 @@ impl SitviewApp {
         }
         if ctx.input_mut(|i| i.consume_shortcut(&OPEN)) {
             self.files.open_dialog(ctx);
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&NEW)) {
+            self.request(Pending::New);
         }
         if ctx.egui_wants_keyboard_input() {
             return;
@@ -810,7 +835,7 @@ impl SitviewApp {
                 || "incidents.geojson".to_owned(),
                 |n| n.to_string_lossy().into_owned(),
             ),
-            Origin::Sample => "incidents.geojson".to_owned(),
+            Origin::Sample | Origin::New => "incidents.geojson".to_owned(),
         }
     }
 
@@ -1342,6 +1367,7 @@ impl SitviewApp {
             }
         });
         self.measure.paint(&painter, t);
+        self.paint_candidates(&painter, t);
         if let Some(d) = self.drag
             && d.moved
             && let Some(l) = self
@@ -1445,6 +1471,9 @@ impl eframe::App for SitviewApp {
                 files::Action::OpenSample => self.request(Pending::OpenSample),
                 files::Action::Notice(n) => self.notice = Some(n),
                 files::Action::SaveCancelled => self.after_save = None,
+                files::Action::New => self.request(Pending::New),
+                files::Action::ImportReport => self.open_report_import(),
+                files::Action::ReportText(p) => self.load_report_text(&p),
             }
         }
         self.handle_close_request(&ctx);
@@ -1471,6 +1500,7 @@ impl eframe::App for SitviewApp {
         });
         self.files.windows_ui(&ctx);
         self.import_ui(&ctx);
+        self.report_import_ui(&ctx);
         self.layers_window(&ctx);
         self.warnings_window(&ctx);
         self.about_window(&ctx);

@@ -18,8 +18,11 @@ const DELAY_S: f64 = 2.0;
 /// What is written beside the recovery GeoJSON.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RecoveryMeta {
-    /// The file the changes belong to (`None`: the built-in sample).
+    /// The file the changes belong to (`None`: the built-in sample, or a new file).
     pub origin: Option<PathBuf>,
+    /// A new file that was never saved.
+    #[serde(default)]
+    pub untitled: bool,
     /// Whether that file is GeoJSON (Save writes back to it); otherwise Save asks for a name.
     pub saves_in_place: bool,
     /// Seconds since 1970 when it was written.
@@ -146,8 +149,9 @@ impl Recovery {
             let meta = RecoveryMeta {
                 origin: match &doc.origin {
                     Origin::File(p) => Some(p.clone()),
-                    Origin::Sample => None,
+                    Origin::Sample | Origin::New => None,
                 },
+                untitled: doc.origin == Origin::New,
                 saves_in_place: doc.saves_in_place(),
                 written: std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
@@ -204,6 +208,7 @@ pub enum Pending {
     Close,
     Open(PathBuf),
     OpenSample,
+    New,
 }
 
 /// "18 Sep 2026 14:05 UTC" for a time in seconds since 1970.
@@ -233,6 +238,7 @@ impl SitviewApp {
             }
             Pending::Open(path) => self.open_path(path),
             Pending::OpenSample => self.set_document(Document::sample()),
+            Pending::New => self.set_document(Document::empty()),
         }
     }
 
@@ -303,11 +309,11 @@ impl SitviewApp {
                     // Not GeoJSON at its origin: Save must ask for a name, never overwrite it.
                     loaded.format = Format::Csv;
                 }
-                let origin = found
-                    .meta
-                    .origin
-                    .clone()
-                    .map_or(Origin::Sample, Origin::File);
+                let origin = match (&found.meta.origin, found.meta.untitled) {
+                    (Some(p), _) => Origin::File(p.clone()),
+                    (None, true) => Origin::New,
+                    (None, false) => Origin::Sample,
+                };
                 let mut doc = Document::new(loaded, origin);
                 doc.history.mark_untracked();
                 self.set_document(doc);
@@ -351,10 +357,11 @@ impl SitviewApp {
     /// The start-up offer of recovery files, and the unsaved-changes prompt.
     pub(super) fn recovery_ui(&mut self, ctx: &egui::Context) {
         if let Some(found) = self.recovery.found.first().cloned() {
-            let name = found.meta.origin.as_ref().map_or_else(
-                || "the built-in sample".to_owned(),
-                |p| p.display().to_string(),
-            );
+            let name = match (&found.meta.origin, found.meta.untitled) {
+                (Some(p), _) => p.display().to_string(),
+                (None, true) => "a new file".to_owned(),
+                (None, false) => "the built-in sample".to_owned(),
+            };
             let mut choice = None;
             egui::Modal::new(egui::Id::unique("recover-modal")).show(ctx, |ui| {
                 ui.set_width(460.0);
@@ -387,6 +394,7 @@ impl SitviewApp {
         let verb = match &pending {
             Pending::Close => "closing",
             Pending::Open(_) | Pending::OpenSample => "opening another file",
+            Pending::New => "starting a new file",
         };
         let mut choice = None;
         let modal = egui::Modal::new(egui::Id::unique("unsaved-modal")).show(ctx, |ui| {
