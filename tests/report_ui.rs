@@ -68,13 +68,28 @@ fn a_pasted_report_becomes_reviewed_incidents() {
             .iter()
             .all(|i| !i.candidate.incident.sources[0].quote.contains("Geneva"))
     );
-    // Both are drawn on the map, waiting for review.
-    assert!(h.state().screen_of(36.8, 35.86).is_some());
+    // Both are drawn on the map where they are, waiting for review.
+    let drawn = h.state().report_import().drawn.clone();
+    assert_eq!(drawn.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [0, 1]);
+    for (k, p) in &drawn {
+        let l = h.state().report_import().items[*k]
+            .candidate
+            .incident
+            .location
+            .unwrap();
+        let expected = h.state().screen_of(l.lon, l.lat).unwrap();
+        assert!(
+            p.distance(expected) < 1.0,
+            "candidate {k} at {p:?}, not {expected:?}"
+        );
+    }
 
     // Accept the first as it is; accept the second and correct it in the edit form.
     h.get_by_label("Accept 1").click();
     h.run_steps(2);
     h.get_by_label_contains("2 proposed · 1 accepted · 0 rejected");
+    // Accepted, it is an ordinary marker now: only the other one waits on the map.
+    assert_eq!(h.state().report_import().drawn.len(), 1);
     h.get_by_label("Accept and edit 2").click();
     h.run_steps(3);
     h.get_by_label("Title").click();

@@ -1426,12 +1426,19 @@ impl SitviewApp {
 
     fn zoom_to(&mut self, members: &[usize], rect: egui::Rect) {
         let ds = &self.doc.dataset;
-        let Some(b) = markers::bounds(
-            members
-                .iter()
-                .filter_map(|&i| ds.incidents[i].location)
-                .map(|l| crate::map::mercator(l.lon, l.lat)),
-        ) else {
+        let points: Vec<[f64; 2]> = (members.iter())
+            .filter_map(|&i| ds.incidents[i].location)
+            .map(|l| crate::map::mercator(l.lon, l.lat))
+            .collect();
+        // A cluster click always zooms in by at least one level; fitting the whole file need
+        // not.
+        let zoom_in = members.len() < ds.incidents.len();
+        self.fit_points(&points, rect, zoom_in);
+    }
+
+    /// Centres the map on `points` (unit-square Mercator) and zooms so that they fit in `rect`.
+    pub(super) fn fit_points(&mut self, points: &[[f64; 2]], rect: egui::Rect, zoom_in: bool) {
+        let Some(b) = markers::bounds(points.iter().copied()) else {
             return;
         };
         let (w, h) = (rect.width() as f64 - 120.0, rect.height() as f64 - 120.0);
@@ -1441,11 +1448,10 @@ impl SitviewApp {
             .log2()
             .clamp(3.0, 14.0);
         let current = self.map_memory.zoom();
-        // A cluster click always zooms in by at least one level.
-        let zoom = if members.len() < ds.incidents.len() {
+        let zoom = if zoom_in {
             zoom.max(current + 1.0).min(16.0)
         } else {
-            // Fitting the whole file: a few close incidents should still show their town.
+            // A few close points should still show their town.
             zoom.min(12.0)
         };
         let (cx, cy) = crate::map::unmercator([b.center().x as f64, b.center().y as f64]);

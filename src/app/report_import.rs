@@ -46,6 +46,8 @@ pub struct ReportImport {
     error: Option<String>,
     /// The candidate under the pointer in the list, highlighted on the map.
     hovered: Option<usize>,
+    /// Where each pending candidate was drawn on the map in the last frame.
+    pub drawn: Vec<(usize, egui::Pos2)>,
 }
 
 impl ReportImport {
@@ -153,8 +155,18 @@ impl SitviewApp {
         if let Some(d) = (r.items.iter()).find_map(|i| i.candidate.incident.date) {
             self.current = d;
         }
-        if r.items.is_empty() {
-            r.error = Some("No incident with a known place in Syria was found in this text".into());
+        // Show where they are.
+        let points: Vec<[f64; 2]> = (r.items.iter())
+            .filter_map(|i| i.candidate.incident.location)
+            .map(|l| crate::map::mercator(l.lon, l.lat))
+            .collect();
+        if let Some(rect) = self.last_map_rect {
+            self.fit_points(&points, rect, false);
+            self.fit_pending = false;
+        }
+        if self.report.items.is_empty() {
+            self.report.error =
+                Some("No incident with a known place in Syria was found in this text".into());
         }
     }
 
@@ -227,13 +239,19 @@ impl SitviewApp {
                      verbatim. Nothing joins the file until you accept it.",
                 );
                 let l = ui.label("Report text");
-                ui.add(
-                    egui::TextEdit::multiline(&mut r.text)
-                        .desired_rows(7)
-                        .desired_width(f32::INFINITY)
-                        .hint_text("Paste the report here"),
-                )
-                .labelled_by(l.id);
+                // A long report scrolls inside its box: the fields below stay where they are.
+                egui::ScrollArea::vertical()
+                    .id_salt("report-text")
+                    .max_height(170.0)
+                    .show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut r.text)
+                                .desired_rows(7)
+                                .desired_width(f32::INFINITY)
+                                .hint_text("Paste the report here"),
+                        )
+                        .labelled_by(l.id);
+                    });
                 egui::Grid::new("report-details")
                     .num_columns(2)
                     .spacing([8.0, 4.0])
@@ -404,7 +422,8 @@ impl SitviewApp {
     }
 
     /// The candidates still waiting for review, drawn as hollow numbered markers.
-    pub(super) fn paint_candidates(&self, painter: &egui::Painter, t: &ScreenTransform) {
+    pub(super) fn paint_candidates(&mut self, painter: &egui::Painter, t: &ScreenTransform) {
+        self.report.drawn.clear();
         if !self.report.open {
             return;
         }
@@ -414,6 +433,10 @@ impl SitviewApp {
                 continue;
             };
             let p = t.lonlat(l.lon, l.lat);
+            if !t.rect.expand(20.0).contains(p) {
+                continue;
+            }
+            self.report.drawn.push((k, p));
             let colour = self.doc.colour_of(&inc.category);
             let colour = if colour == Color32::GRAY {
                 crate::map::known_category_colour(&inc.category).unwrap_or(Color32::DARK_GRAY)
