@@ -447,6 +447,26 @@ fn count_after(t: &[Tok], cue: usize) -> Count {
                     "them" | "rose" | "risen" | "climbed" | "reached" | "stood" | "stands" | "toll"
                 ) => {}
             Tok::Comma if groups > 0 => {}
+            // "killing seven people on Monday, including three children".
+            Tok::Word(w)
+                if groups > 0
+                    && matches!(
+                        w.as_str(),
+                        "on" | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                            | "yesterday"
+                            | "today"
+                            | "overnight"
+                            | "night"
+                            | "last"
+                            | "morning"
+                            | "evening"
+                    ) => {}
             _ => break,
         }
         i += 1;
@@ -464,14 +484,19 @@ fn count_for(t: &[Tok], words: &[&str]) -> Count {
             || (w == "toll" && words == KILL_WORDS)
             || (w == "death"
                 && words == KILL_WORDS
-                && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "toll"));
+                && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "toll" || n == "of"));
         if !cue {
             continue;
         }
-        let active = matches!(
-            w.as_str(),
-            "killing" | "wounding" | "injuring" | "killed" | "wounded" | "injured" | "toll"
-        );
+        // "the death of 1 more civilian".
+        let death_of = w == "death"
+            && words == KILL_WORDS
+            && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "of");
+        let active = death_of
+            || matches!(
+                w.as_str(),
+                "killing" | "wounding" | "injuring" | "killed" | "wounded" | "injured" | "toll"
+            );
         if active {
             let c = count_after(t, i);
             if c.total.is_some() {
@@ -554,6 +579,14 @@ mod tests {
             (Some(31), None, None)
         );
         assert_eq!(k("Five members of one family died."), (Some(5), None, None));
+        assert_eq!(
+            k("Air strikes killed at least seven people on Monday, including three children."),
+            (Some(7), Some(3), None)
+        );
+        assert_eq!(
+            k("The monitor documented the death of 1 more civilian who died of wounds."),
+            (Some(1), None, None)
+        );
         assert_eq!(k("3 were killed and 7 wounded."), (Some(3), None, Some(7)));
         assert_eq!(
             k("Two nurses and two children were killed."),

@@ -175,14 +175,6 @@ const MEDICAL_WORDS: &[&str] = &[
     "ambulance",
     "ambulances",
     "medical",
-    "nurse",
-    "nurses",
-    "doctor",
-    "doctors",
-    "paramedic",
-    "paramedics",
-    "medic",
-    "medics",
     "health",
     "مشفى",
     "مستشفى",
@@ -274,17 +266,16 @@ impl Words {
 /// The first incident word (offset, word) and the category the sentence suggests.
 fn incident_words(words: &Words) -> Option<(usize, &'static str, &'static str)> {
     let mut first: Option<(usize, &str)> = None;
-    let mut cat: Option<&str> = None;
+    let mut cat: Option<(usize, &str)> = None;
     for (cue, c) in CUES {
         if let Some(p) = words.find(cue) {
             if first.is_none_or(|(q, _)| p < q) {
                 first = Some((p, cue));
             }
             if let Some(c) = c {
-                // The first in CUES' order of categories wins: air before shelling before bombing.
-                let rank = |x: &str| [AIR, SHELL, BOMB, CLASH].iter().position(|y| *y == x);
-                if cat.is_none_or(|old| rank(c) < rank(old)) {
-                    cat = Some(c);
+                // The category of the first categorised word in the sentence.
+                if cat.is_none_or(|(q, _)| p < q) {
+                    cat = Some((p, c));
                 }
             }
         }
@@ -299,7 +290,7 @@ fn incident_words(words: &Words) -> Option<(usize, &'static str, &'static str)> 
     {
         AID
     } else {
-        cat.unwrap_or(ATTACK)
+        cat.map_or(ATTACK, |(_, c)| c)
     };
     Some((pos, cue, category))
 }
@@ -339,6 +330,8 @@ struct Draft<'g> {
     place_text: String,
     spans: Vec<Range<usize>>,
     sentence_index: usize,
+    /// Paragraph of the last sentence merged in.
+    paragraph: usize,
     when: When,
     casualties: Casualties,
     attributions: Vec<String>,
@@ -385,6 +378,22 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 had_incident_words: cue,
             });
         };
+        let headline = sents.iter().filter(|o| o.paragraph == s.paragraph).count() == 1
+            && sentence.chars().count() <= 90
+            && !sentence.contains('\n')
+            && !sentence.ends_with(['.', '!', '?', '"', '”', '’', ']', ')']);
+        if headline {
+            let had = incident_words(&words).is_some();
+            skip(
+                "a headline or subheading (a short line with no full stop): it summarises; \
+                 the story's own sentences are used"
+                    .into(),
+                had,
+                &mut skipped,
+            );
+            previous.clear();
+            continue;
+        }
         let Some((cue_pos, cue, category)) = incident_words(&words) else {
             skip("no incident words".into(), false, &mut skipped);
             previous.clear();
@@ -401,7 +410,14 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
         let mut made = Vec::new();
         if places.is_empty() {
             // A follow-up sentence naming no place: the previous sentence's incident.
-            if previous.len() == 1 {
+            // Only a sentence that adds figures, or that continues the same paragraph, and
+            // names no venue abroad ("told reporters in Washington that the attacks …").
+            let follows = previous.len() == 1
+                && (casualties.killed.is_some()
+                    || casualties.injured.is_some()
+                    || drafts[previous[0]].paragraph == s.paragraph)
+                && !VENUES.iter().any(|v| sentence.contains(v));
+            if follows {
                 let d = &mut drafts[previous[0]];
                 d.why.push(format!(
                     "the sentence \"{}\" names no place: taken as more on the incident before it",
@@ -474,6 +490,7 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 place_text,
                 spans: vec![s.span.clone()],
                 sentence_index: si,
+                paragraph: s.paragraph,
                 when: when.clone(),
                 casualties: if several {
                     Casualties::default()
@@ -594,7 +611,15 @@ fn places<'g>(
                                 .starts_with(w)
                         })
                     });
-                !(container || admin || locator)
+                // A big city named beside a smaller place near it ("Aleppo: clashes near
+                // Khan Tuman") is the wider area.
+                let wider = e.population >= 100_000
+                    && out.iter().any(|(o, ..)| {
+                        !std::ptr::eq(*o, *e)
+                            && rank_of(o) < e.population
+                            && km_between(o, e) < 40.0
+                    });
+                !(container || admin || locator || wider)
             })
             .collect();
         if keep.iter().any(|k| *k) {
@@ -620,6 +645,21 @@ fn places<'g>(
         why,
         outside,
     )
+}
+
+fn rank_of(e: &Entry) -> u64 {
+    match e.origin {
+        Origin::Local { .. } => 0,
+        Origin::GeoNames(_) => e.population,
+    }
+}
+
+/// Distance between two places, km (equirectangular: fine at these distances).
+fn km_between(a: &Entry, b: &Entry) -> f64 {
+    let (p, q) = (a.location, b.location);
+    let x = (q.lon - p.lon).to_radians() * ((p.lat + q.lat) / 2.0).to_radians().cos();
+    let y = (q.lat - p.lat).to_radians();
+    (x * x + y * y).sqrt() * 6371.0
 }
 
 fn merge(
