@@ -272,12 +272,11 @@ fn tokens(sentence: &str) -> Vec<Tok> {
             }
         } else if let Some(u) = unit(w) {
             (Some(u), 1)
-        } else if (w == "a" || w == "an") && matches!(next, "dozen" | "hundred") {
-            (Some(1), 1)
         } else if (w == "a" || w == "an")
-            && person_noun(next).is_some()
-            && !next.ends_with('s')
-            && !matches!(next, "staff" | "dead")
+            && (matches!(next, "dozen" | "hundred")
+                || person_noun(next).is_some()
+                    && !next.ends_with('s')
+                    && !matches!(next, "staff" | "dead"))
         {
             (Some(1), 1)
         } else if w == "dozen" {

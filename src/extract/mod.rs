@@ -329,7 +329,6 @@ struct Draft<'g> {
     entry: &'g Entry,
     place_text: String,
     spans: Vec<Range<usize>>,
-    sentence_index: usize,
     /// Paragraph of the last sentence merged in.
     paragraph: usize,
     when: When,
@@ -355,7 +354,7 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
     let mut last_city: Option<String> = None;
     // Drafts made from the previous sentence (indices into `drafts`).
     let mut previous: Vec<usize> = Vec::new();
-    for (si, s) in sents.iter().enumerate() {
+    for s in &sents {
         let sentence = &text[s.span.clone()];
         let words = Words::new(sentence);
         let attribution = attribution::find(sentence, &mut attr_ctx);
@@ -423,15 +422,7 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                     "the sentence \"{}\" names no place: taken as more on the incident before it",
                     short(sentence)
                 ));
-                merge(
-                    d,
-                    s.span.clone(),
-                    si,
-                    when,
-                    casualties,
-                    attribution,
-                    category,
-                );
+                merge(d, s.span.clone(), when, casualties, attribution, category);
                 d.confidence = d.confidence.min(Confidence::Medium);
                 made.push(previous[0]);
             } else {
@@ -461,7 +452,6 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 merge(
                     d,
                     s.span.clone(),
-                    si,
                     when.clone(),
                     casualties.clone(),
                     attribution.clone(),
@@ -489,7 +479,6 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 entry,
                 place_text,
                 spans: vec![s.span.clone()],
-                sentence_index: si,
                 paragraph: s.paragraph,
                 when: when.clone(),
                 casualties: if several {
@@ -665,14 +654,12 @@ fn km_between(a: &Entry, b: &Entry) -> f64 {
 fn merge(
     d: &mut Draft<'_>,
     span: Range<usize>,
-    si: usize,
     when: When,
     c: Casualties,
     attribution: Option<String>,
     category: &'static str,
 ) {
     d.spans.push(span);
-    d.sentence_index = si;
     let rank = |w: &When| (w.stated, w.precision == crate::model::DatePrecision::Day);
     if rank(&when) > rank(&d.when) {
         d.when = when;
