@@ -7,6 +7,7 @@ mod import;
 mod loading;
 mod measure;
 mod panels;
+mod search;
 mod timebar;
 
 use std::path::PathBuf;
@@ -294,6 +295,8 @@ pub struct SitviewApp {
     filter_doc: usize,
     title: String,
     generation: usize,
+    /// The place search box over the map.
+    pub place_search: search::PlaceSearch,
 }
 
 impl SitviewApp {
@@ -450,6 +453,7 @@ impl SitviewApp {
             filter_doc: usize::MAX,
             title: String::new(),
             generation: 0,
+            place_search: Default::default(),
         }
     }
 
@@ -1107,6 +1111,11 @@ impl SitviewApp {
             })
             .inner;
         self.map_decorations(ui, &t, rect);
+        // Left of the zoom buttons (72 points wide, 10 in from the edge).
+        if let Some(j) = self.place_search.ui(ui, rect, 92.0) {
+            self.map_memory.center_at(lon_lat(j.lon, j.lat));
+            let _ = self.map_memory.set_zoom(j.zoom);
+        }
         self.last_transform = Some(t);
         if self.measure.active {
             if let Some(at) = events.clicked_at {
