@@ -287,11 +287,11 @@ fn tokens(sentence: &str) -> Vec<Tok> {
         if let Some(v) = value {
             match raw.get(i + used).map(String::as_str) {
                 Some("dozen") => {
-                    value = Some(v * 12);
+                    value = Some(v.saturating_mul(12));
                     used += 1;
                 }
                 Some("hundred") => {
-                    value = Some(v * 100);
+                    value = Some(v.saturating_mul(100));
                     used += 1;
                 }
                 _ => {}
@@ -383,9 +383,9 @@ fn count_before(t: &[Tok], cue: usize) -> Count {
         directly_before_verb = false;
     }
     let whole: Vec<_> = groups.iter().filter(|g| !g.2).collect();
-    let children: u32 = groups.iter().filter(|g| g.1).map(|g| g.0).sum();
+    let children = (groups.iter().filter(|g| g.1)).fold(0u32, |a, g| a.saturating_add(g.0));
     Count {
-        total: (!whole.is_empty()).then(|| whole.iter().map(|g| g.0).sum()),
+        total: (!whole.is_empty()).then(|| whole.iter().fold(0u32, |a, g| a.saturating_add(g.0))),
         children: groups.iter().any(|g| g.1).then_some(children),
     }
 }
@@ -426,10 +426,10 @@ fn count_after(t: &[Tok], cue: usize) -> Count {
                 }
                 if subset {
                     if noun == Some(true) {
-                        children = Some(children.unwrap_or(0) + n);
+                        children = Some(children.unwrap_or(0).saturating_add(*n));
                     }
                 } else {
-                    total += n;
+                    total = total.saturating_add(*n);
                     groups += 1;
                 }
                 i = if noun.is_some() { k + 1 } else { i + 1 };
