@@ -442,6 +442,11 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
             continue;
         }
         let several = places.len() > 1;
+        let owner = if several {
+            figures_owner(sentence, &found, &places)
+        } else {
+            None
+        };
         for (entry, place_text) in places {
             // Same place as the single incident of the previous sentence: one incident.
             if previous.len() == 1 && std::ptr::eq(drafts[previous[0]].entry, entry) {
@@ -461,7 +466,14 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 continue;
             }
             let mut w = std::mem::take(&mut why);
-            if several {
+            let owns_figures = owner.is_some_and(|o| std::ptr::eq(o, entry));
+            if owns_figures {
+                w.push(format!(
+                    "the sentence names several places: one candidate each; its figures are in \
+                     the clause that names only {}",
+                    entry.name
+                ));
+            } else if several {
                 w.push(
                     "the sentence names several places: one candidate each; casualty figures \
                      are not split between them"
@@ -481,7 +493,7 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 spans: vec![s.span.clone()],
                 paragraph: s.paragraph,
                 when: when.clone(),
-                casualties: if several {
+                casualties: if several && !owns_figures {
                     Casualties::default()
                 } else {
                     casualties.clone()
@@ -634,6 +646,43 @@ fn places<'g>(
         why,
         outside,
     )
+}
+
+/// In a sentence naming several places, the one place the casualty figures belong to: the
+/// figures are in one clause (between semicolons) and that clause names only that place
+/// ("rebels shelled Kafr Zita and Suran; a woman was killed in Kafr Zita").
+fn figures_owner<'g>(
+    sentence: &str,
+    found: &[crate::gazetteer::Found<'g>],
+    places: &[(&'g Entry, String)],
+) -> Option<&'g Entry> {
+    let mut start = 0;
+    let mut owner = None;
+    for clause in sentence.split_inclusive(';') {
+        let range = start..start + clause.len();
+        start += clause.len();
+        let c = casualties::parse(clause);
+        if c.killed.is_none() && c.injured.is_none() {
+            continue;
+        }
+        if owner.is_some() {
+            return None; // figures in two clauses
+        }
+        let mut here: Vec<&'g Entry> = Vec::new();
+        for (e, _) in places {
+            let named = found
+                .iter()
+                .any(|f| std::ptr::eq(f.entry, *e) && range.contains(&f.span.start));
+            if named && !here.iter().any(|h| std::ptr::eq(*h, *e)) {
+                here.push(e);
+            }
+        }
+        match here.as_slice() {
+            [one] => owner = Some(*one),
+            _ => return None,
+        }
+    }
+    owner
 }
 
 fn rank_of(e: &Entry) -> u64 {
