@@ -448,8 +448,12 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
             None
         };
         for (entry, place_text) in places {
-            // Same place as the single incident of the previous sentence: one incident.
-            if previous.len() == 1 && std::ptr::eq(drafts[previous[0]].entry, entry) {
+            // Same place as the single incident of the previous sentence: one incident,
+            // unless the two sentences state different dates.
+            if previous.len() == 1
+                && std::ptr::eq(drafts[previous[0]].entry, entry)
+                && !dates_differ(&drafts[previous[0]].when, &when)
+            {
                 let d = &mut drafts[previous[0]];
                 d.why.push(
                     "the next sentence names the same place: merged into one incident".into(),
@@ -685,6 +689,11 @@ fn figures_owner<'g>(
     owner
 }
 
+/// Both dates stated, and not the same.
+fn dates_differ(a: &When, b: &When) -> bool {
+    a.stated && b.stated && (a.date, a.end) != (b.date, b.end)
+}
+
 fn rank_of(e: &Entry) -> u64 {
     match e.origin {
         Origin::Local { .. } => 0,
@@ -823,4 +832,42 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Extraction {
+        extract(
+            text,
+            &ExtractOptions {
+                published: "2016-09-22".parse().unwrap(),
+                publisher: "P".into(),
+                url: None,
+            },
+        )
+    }
+
+    #[test]
+    fn adjacent_sentences_about_one_place_merge_unless_their_dates_differ() {
+        let r = run("Warplanes struck Saraqib on Monday. Five civilians died in Saraqib.");
+        assert_eq!(r.candidates.len(), 1);
+        let c = &r.candidates[0];
+        assert_eq!(c.spans.len(), 2);
+        assert_eq!(c.incident.casualties.killed, Some(5));
+        assert_eq!(c.incident.date, Some("2016-09-19".parse().unwrap()));
+        let r = run("Warplanes struck Saraqib on Monday. Shelling hit Saraqib on Tuesday.");
+        assert_eq!(r.candidates.len(), 2);
+        assert_eq!(r.candidates[1].incident.category, "Shelling");
+    }
+
+    #[test]
+    fn a_place_without_incident_words_is_skipped_with_its_reason() {
+        let r = run("Aid reached Saraqib on Monday. Rockets hit the town.");
+        assert!(r.candidates.is_empty());
+        assert_eq!(r.skipped[0].reason, "no incident words");
+        assert!(r.skipped[1].reason.contains("no place in Syria"));
+        assert!(r.skipped[1].had_incident_words);
+    }
 }
