@@ -4,7 +4,8 @@
 //! (day index) ← [`map`] (walkers plugins) ← [`app`] (the eframe application). [`render`]
 //! rasterises egui output on the CPU for image tests and headless export; [`export`] draws the
 //! map of a time window as a briefing image with it; [`text`] handles fonts and right-to-left
-//! scripts.
+//! scripts. Beside [`formats`], on [`model`] alone: [`gazetteer`] (embedded places, matched in
+//! any spelling) and [`extract`] (a report's text to proposed incidents).
 
 pub mod app;
 pub mod cli;

@@ -10,6 +10,7 @@ mod measure;
 mod panels;
 mod recovery;
 mod report_import;
+mod search;
 mod timebar;
 
 use std::path::PathBuf;
@@ -369,6 +370,8 @@ pub struct SitviewApp {
     closing: bool,
     /// The report import window and its proposals.
     report: report_import::ReportImport,
+    /// The place search box over the map.
+    pub place_search: search::PlaceSearch,
 }
 
 impl SitviewApp {
@@ -537,6 +540,7 @@ impl SitviewApp {
             after_save: None,
             closing: false,
             report: Default::default(),
+            place_search: Default::default(),
         }
     }
 
@@ -1219,6 +1223,11 @@ impl SitviewApp {
             })
             .inner;
         self.map_decorations(ui, &t, rect);
+        // Left of the zoom buttons (72 points wide, 10 in from the edge).
+        if let Some(j) = self.place_search.ui(ui, rect, 92.0) {
+            self.map_memory.center_at(lon_lat(j.lon, j.lat));
+            let _ = self.map_memory.set_zoom(j.zoom);
+        }
         self.last_transform = Some(t);
         if self.adding {
             if let Some((lon, lat)) = events.clicked_at {

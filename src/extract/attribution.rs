@@ -115,6 +115,7 @@ fn is_organisation(name: &str) -> bool {
     ]
     .iter()
     .any(|w| l.contains(w))
+        && !l.contains("source")
         && name.chars().next().is_some_and(char::is_uppercase)
 }
 

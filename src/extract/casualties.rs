@@ -272,12 +272,11 @@ fn tokens(sentence: &str) -> Vec<Tok> {
             }
         } else if let Some(u) = unit(w) {
             (Some(u), 1)
-        } else if (w == "a" || w == "an") && matches!(next, "dozen" | "hundred") {
-            (Some(1), 1)
         } else if (w == "a" || w == "an")
-            && person_noun(next).is_some()
-            && !next.ends_with('s')
-            && !matches!(next, "staff" | "dead")
+            && (matches!(next, "dozen" | "hundred")
+                || person_noun(next).is_some()
+                    && !next.ends_with('s')
+                    && !matches!(next, "staff" | "dead"))
         {
             (Some(1), 1)
         } else if w == "dozen" {
@@ -288,11 +287,11 @@ fn tokens(sentence: &str) -> Vec<Tok> {
         if let Some(v) = value {
             match raw.get(i + used).map(String::as_str) {
                 Some("dozen") => {
-                    value = Some(v * 12);
+                    value = Some(v.saturating_mul(12));
                     used += 1;
                 }
                 Some("hundred") => {
-                    value = Some(v * 100);
+                    value = Some(v.saturating_mul(100));
                     used += 1;
                 }
                 _ => {}
@@ -384,9 +383,9 @@ fn count_before(t: &[Tok], cue: usize) -> Count {
         directly_before_verb = false;
     }
     let whole: Vec<_> = groups.iter().filter(|g| !g.2).collect();
-    let children: u32 = groups.iter().filter(|g| g.1).map(|g| g.0).sum();
+    let children = (groups.iter().filter(|g| g.1)).fold(0u32, |a, g| a.saturating_add(g.0));
     Count {
-        total: (!whole.is_empty()).then(|| whole.iter().map(|g| g.0).sum()),
+        total: (!whole.is_empty()).then(|| whole.iter().fold(0u32, |a, g| a.saturating_add(g.0))),
         children: groups.iter().any(|g| g.1).then_some(children),
     }
 }
@@ -427,10 +426,10 @@ fn count_after(t: &[Tok], cue: usize) -> Count {
                 }
                 if subset {
                     if noun == Some(true) {
-                        children = Some(children.unwrap_or(0) + n);
+                        children = Some(children.unwrap_or(0).saturating_add(*n));
                     }
                 } else {
-                    total += n;
+                    total = total.saturating_add(*n);
                     groups += 1;
                 }
                 i = if noun.is_some() { k + 1 } else { i + 1 };
@@ -447,6 +446,26 @@ fn count_after(t: &[Tok], cue: usize) -> Count {
                     "them" | "rose" | "risen" | "climbed" | "reached" | "stood" | "stands" | "toll"
                 ) => {}
             Tok::Comma if groups > 0 => {}
+            // "killing seven people on Monday, including three children".
+            Tok::Word(w)
+                if groups > 0
+                    && matches!(
+                        w.as_str(),
+                        "on" | "monday"
+                            | "tuesday"
+                            | "wednesday"
+                            | "thursday"
+                            | "friday"
+                            | "saturday"
+                            | "sunday"
+                            | "yesterday"
+                            | "today"
+                            | "overnight"
+                            | "night"
+                            | "last"
+                            | "morning"
+                            | "evening"
+                    ) => {}
             _ => break,
         }
         i += 1;
@@ -464,14 +483,19 @@ fn count_for(t: &[Tok], words: &[&str]) -> Count {
             || (w == "toll" && words == KILL_WORDS)
             || (w == "death"
                 && words == KILL_WORDS
-                && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "toll"));
+                && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "toll" || n == "of"));
         if !cue {
             continue;
         }
-        let active = matches!(
-            w.as_str(),
-            "killing" | "wounding" | "injuring" | "killed" | "wounded" | "injured" | "toll"
-        );
+        // "the death of 1 more civilian".
+        let death_of = w == "death"
+            && words == KILL_WORDS
+            && matches!(t.get(i + 1), Some(Tok::Word(n)) if n == "of");
+        let active = death_of
+            || matches!(
+                w.as_str(),
+                "killing" | "wounding" | "injuring" | "killed" | "wounded" | "injured" | "toll"
+            );
         if active {
             let c = count_after(t, i);
             if c.total.is_some() {
@@ -554,6 +578,14 @@ mod tests {
             (Some(31), None, None)
         );
         assert_eq!(k("Five members of one family died."), (Some(5), None, None));
+        assert_eq!(
+            k("Air strikes killed at least seven people on Monday, including three children."),
+            (Some(7), Some(3), None)
+        );
+        assert_eq!(
+            k("The monitor documented the death of 1 more civilian who died of wounds."),
+            (Some(1), None, None)
+        );
         assert_eq!(k("3 were killed and 7 wounded."), (Some(3), None, Some(7)));
         assert_eq!(
             k("Two nurses and two children were killed."),

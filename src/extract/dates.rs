@@ -206,15 +206,9 @@ pub fn expressions(sentence: &str, published: Day) -> Vec<(usize, When)> {
                 ),
                 1,
             ));
-        } else if word == "today" || (word == "this" && matches!(next, "morning" | "afternoon")) {
-            found = Some((
-                day(
-                    published,
-                    format!("\"{word}\": the publication day, {pub_s}"),
-                ),
-                1,
-            ));
-        } else if word == "tonight" || (word == "this" && next == "evening") {
+        } else if matches!(word, "today" | "tonight")
+            || (word == "this" && matches!(next, "morning" | "afternoon" | "evening"))
+        {
             found = Some((
                 day(
                     published,
@@ -388,8 +382,7 @@ pub fn resolve(sentence: &str, published: Day, cue: usize) -> When {
     let best = found
         .iter()
         .filter(|(p, _)| !statement(*p))
-        .min_by_key(|(p, _)| p.abs_diff(cue))
-        .or_else(|| (found.len() == 1).then(|| &found[0]).filter(|_| false));
+        .min_by_key(|(p, _)| p.abs_diff(cue));
     match best {
         Some((_, w)) => w.clone(),
         None => default_when(published),

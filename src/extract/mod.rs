@@ -175,14 +175,6 @@ const MEDICAL_WORDS: &[&str] = &[
     "ambulance",
     "ambulances",
     "medical",
-    "nurse",
-    "nurses",
-    "doctor",
-    "doctors",
-    "paramedic",
-    "paramedics",
-    "medic",
-    "medics",
     "health",
     "مشفى",
     "مستشفى",
@@ -274,17 +266,16 @@ impl Words {
 /// The first incident word (offset, word) and the category the sentence suggests.
 fn incident_words(words: &Words) -> Option<(usize, &'static str, &'static str)> {
     let mut first: Option<(usize, &str)> = None;
-    let mut cat: Option<&str> = None;
+    let mut cat: Option<(usize, &str)> = None;
     for (cue, c) in CUES {
         if let Some(p) = words.find(cue) {
             if first.is_none_or(|(q, _)| p < q) {
                 first = Some((p, cue));
             }
             if let Some(c) = c {
-                // The first in CUES' order of categories wins: air before shelling before bombing.
-                let rank = |x: &str| [AIR, SHELL, BOMB, CLASH].iter().position(|y| *y == x);
-                if cat.is_none_or(|old| rank(c) < rank(old)) {
-                    cat = Some(c);
+                // The category of the first categorised word in the sentence.
+                if cat.is_none_or(|(q, _)| p < q) {
+                    cat = Some((p, c));
                 }
             }
         }
@@ -299,7 +290,7 @@ fn incident_words(words: &Words) -> Option<(usize, &'static str, &'static str)> 
     {
         AID
     } else {
-        cat.unwrap_or(ATTACK)
+        cat.map_or(ATTACK, |(_, c)| c)
     };
     Some((pos, cue, category))
 }
@@ -338,7 +329,8 @@ struct Draft<'g> {
     entry: &'g Entry,
     place_text: String,
     spans: Vec<Range<usize>>,
-    sentence_index: usize,
+    /// Paragraph of the last sentence merged in.
+    paragraph: usize,
     when: When,
     casualties: Casualties,
     attributions: Vec<String>,
@@ -362,7 +354,7 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
     let mut last_city: Option<String> = None;
     // Drafts made from the previous sentence (indices into `drafts`).
     let mut previous: Vec<usize> = Vec::new();
-    for (si, s) in sents.iter().enumerate() {
+    for s in &sents {
         let sentence = &text[s.span.clone()];
         let words = Words::new(sentence);
         let attribution = attribution::find(sentence, &mut attr_ctx);
@@ -385,6 +377,22 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 had_incident_words: cue,
             });
         };
+        let headline = sents.iter().filter(|o| o.paragraph == s.paragraph).count() == 1
+            && sentence.chars().count() <= 90
+            && !sentence.contains('\n')
+            && !sentence.ends_with(['.', '!', '?', '"', '”', '’', ']', ')']);
+        if headline {
+            let had = incident_words(&words).is_some();
+            skip(
+                "a headline or subheading (a short line with no full stop): it summarises; \
+                 the story's own sentences are used"
+                    .into(),
+                had,
+                &mut skipped,
+            );
+            previous.clear();
+            continue;
+        }
         let Some((cue_pos, cue, category)) = incident_words(&words) else {
             skip("no incident words".into(), false, &mut skipped);
             previous.clear();
@@ -401,21 +409,20 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
         let mut made = Vec::new();
         if places.is_empty() {
             // A follow-up sentence naming no place: the previous sentence's incident.
-            if previous.len() == 1 {
+            // Only a sentence that adds figures, or that continues the same paragraph, and
+            // names no venue abroad ("told reporters in Washington that the attacks …").
+            let follows = previous.len() == 1
+                && (casualties.killed.is_some()
+                    || casualties.injured.is_some()
+                    || drafts[previous[0]].paragraph == s.paragraph)
+                && !VENUES.iter().any(|v| sentence.contains(v));
+            if follows {
                 let d = &mut drafts[previous[0]];
                 d.why.push(format!(
                     "the sentence \"{}\" names no place: taken as more on the incident before it",
                     short(sentence)
                 ));
-                merge(
-                    d,
-                    s.span.clone(),
-                    si,
-                    when,
-                    casualties,
-                    attribution,
-                    category,
-                );
+                merge(d, s.span.clone(), when, casualties, attribution, category);
                 d.confidence = d.confidence.min(Confidence::Medium);
                 made.push(previous[0]);
             } else {
@@ -435,9 +442,18 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
             continue;
         }
         let several = places.len() > 1;
+        let owner = if several {
+            figures_owner(sentence, &found, &places)
+        } else {
+            None
+        };
         for (entry, place_text) in places {
-            // Same place as the single incident of the previous sentence: one incident.
-            if previous.len() == 1 && std::ptr::eq(drafts[previous[0]].entry, entry) {
+            // Same place as the single incident of the previous sentence: one incident,
+            // unless the two sentences state different dates.
+            if previous.len() == 1
+                && std::ptr::eq(drafts[previous[0]].entry, entry)
+                && !dates_differ(&drafts[previous[0]].when, &when)
+            {
                 let d = &mut drafts[previous[0]];
                 d.why.push(
                     "the next sentence names the same place: merged into one incident".into(),
@@ -445,7 +461,6 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 merge(
                     d,
                     s.span.clone(),
-                    si,
                     when.clone(),
                     casualties.clone(),
                     attribution.clone(),
@@ -455,7 +470,14 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 continue;
             }
             let mut w = std::mem::take(&mut why);
-            if several {
+            let owns_figures = owner.is_some_and(|o| std::ptr::eq(o, entry));
+            if owns_figures {
+                w.push(format!(
+                    "the sentence names several places: one candidate each; its figures are in \
+                     the clause that names only {}",
+                    entry.name
+                ));
+            } else if several {
                 w.push(
                     "the sentence names several places: one candidate each; casualty figures \
                      are not split between them"
@@ -473,9 +495,9 @@ pub fn extract_with(g: &Gazetteer, text: &str, options: &ExtractOptions) -> Extr
                 entry,
                 place_text,
                 spans: vec![s.span.clone()],
-                sentence_index: si,
+                paragraph: s.paragraph,
                 when: when.clone(),
-                casualties: if several {
+                casualties: if several && !owns_figures {
                     Casualties::default()
                 } else {
                     casualties.clone()
@@ -594,7 +616,15 @@ fn places<'g>(
                                 .starts_with(w)
                         })
                     });
-                !(container || admin || locator)
+                // A big city named beside a smaller place near it ("Aleppo: clashes near
+                // Khan Tuman") is the wider area.
+                let wider = e.population >= 100_000
+                    && out.iter().any(|(o, ..)| {
+                        !std::ptr::eq(*o, *e)
+                            && rank_of(o) < e.population
+                            && km_between(o, e) < 40.0
+                    });
+                !(container || admin || locator || wider)
             })
             .collect();
         if keep.iter().any(|k| *k) {
@@ -622,17 +652,72 @@ fn places<'g>(
     )
 }
 
+/// In a sentence naming several places, the one place the casualty figures belong to: the
+/// figures are in one clause (between semicolons) and that clause names only that place
+/// ("rebels shelled Kafr Zita and Suran; a woman was killed in Kafr Zita").
+fn figures_owner<'g>(
+    sentence: &str,
+    found: &[crate::gazetteer::Found<'g>],
+    places: &[(&'g Entry, String)],
+) -> Option<&'g Entry> {
+    let mut start = 0;
+    let mut owner = None;
+    for clause in sentence.split_inclusive(';') {
+        let range = start..start + clause.len();
+        start += clause.len();
+        let c = casualties::parse(clause);
+        if c.killed.is_none() && c.injured.is_none() {
+            continue;
+        }
+        if owner.is_some() {
+            return None; // figures in two clauses
+        }
+        let mut here: Vec<&'g Entry> = Vec::new();
+        for (e, _) in places {
+            let named = found
+                .iter()
+                .any(|f| std::ptr::eq(f.entry, *e) && range.contains(&f.span.start));
+            if named && !here.iter().any(|h| std::ptr::eq(*h, *e)) {
+                here.push(e);
+            }
+        }
+        match here.as_slice() {
+            [one] => owner = Some(*one),
+            _ => return None,
+        }
+    }
+    owner
+}
+
+/// Both dates stated, and not the same.
+fn dates_differ(a: &When, b: &When) -> bool {
+    a.stated && b.stated && (a.date, a.end) != (b.date, b.end)
+}
+
+fn rank_of(e: &Entry) -> u64 {
+    match e.origin {
+        Origin::Local { .. } => 0,
+        Origin::GeoNames(_) => e.population,
+    }
+}
+
+/// Distance between two places, km (equirectangular: fine at these distances).
+fn km_between(a: &Entry, b: &Entry) -> f64 {
+    let (p, q) = (a.location, b.location);
+    let x = (q.lon - p.lon).to_radians() * ((p.lat + q.lat) / 2.0).to_radians().cos();
+    let y = (q.lat - p.lat).to_radians();
+    (x * x + y * y).sqrt() * 6371.0
+}
+
 fn merge(
     d: &mut Draft<'_>,
     span: Range<usize>,
-    si: usize,
     when: When,
     c: Casualties,
     attribution: Option<String>,
     category: &'static str,
 ) {
     d.spans.push(span);
-    d.sentence_index = si;
     let rank = |w: &When| (w.stated, w.precision == crate::model::DatePrecision::Day);
     if rank(&when) > rank(&d.when) {
         d.when = when;
@@ -747,4 +832,42 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Extraction {
+        extract(
+            text,
+            &ExtractOptions {
+                published: "2016-09-22".parse().unwrap(),
+                publisher: "P".into(),
+                url: None,
+            },
+        )
+    }
+
+    #[test]
+    fn adjacent_sentences_about_one_place_merge_unless_their_dates_differ() {
+        let r = run("Warplanes struck Saraqib on Monday. Five civilians died in Saraqib.");
+        assert_eq!(r.candidates.len(), 1);
+        let c = &r.candidates[0];
+        assert_eq!(c.spans.len(), 2);
+        assert_eq!(c.incident.casualties.killed, Some(5));
+        assert_eq!(c.incident.date, Some("2016-09-19".parse().unwrap()));
+        let r = run("Warplanes struck Saraqib on Monday. Shelling hit Saraqib on Tuesday.");
+        assert_eq!(r.candidates.len(), 2);
+        assert_eq!(r.candidates[1].incident.category, "Shelling");
+    }
+
+    #[test]
+    fn a_place_without_incident_words_is_skipped_with_its_reason() {
+        let r = run("Aid reached Saraqib on Monday. Rockets hit the town.");
+        assert!(r.candidates.is_empty());
+        assert_eq!(r.skipped[0].reason, "no incident words");
+        assert!(r.skipped[1].reason.contains("no place in Syria"));
+        assert!(r.skipped[1].had_incident_words);
+    }
 }

@@ -182,66 +182,56 @@ fn latin_word_key(word: &str) -> String {
 }
 
 fn phonetic(f: &str) -> String {
+    // One pass: consonant spellings → one unit each ('S' stands for "sh" until the end), vowel
+    // runs (y included, except word-initially) → 'a', a unit repeated → once.
     let b = f.as_bytes();
-    // 1. Consonant spellings → one letter each.
-    let mut c = String::with_capacity(b.len());
+    let mut out = String::with_capacity(b.len());
+    let mut prev: Option<char> = None;
     let mut i = 0;
     while i < b.len() {
-        let rest = &f[i..];
-        let (rep, n) = if rest.starts_with("sch") || rest.starts_with("tch") {
-            ("s", 3) // written "sh" below as 's' + 'h' would be re-read; use a marker
-        } else if rest.starts_with("sh") || rest.starts_with("ch") {
-            ("s", 2)
-        } else if rest.starts_with("kh") || rest.starts_with("ck") {
-            ("k", 2)
-        } else if rest.starts_with("gh") {
-            ("g", 2)
-        } else if rest.starts_with("th") {
-            ("t", 2)
-        } else if rest.starts_with("dh") {
-            ("d", 2)
-        } else if rest.starts_with("ph") {
-            ("f", 2)
-        } else if rest.starts_with("dj") {
-            ("j", 2)
+        let two = |x: &[u8]| b[i..].starts_with(x);
+        let (unit, n) = if two(b"sch") || two(b"tch") {
+            ('S', 3)
+        } else if two(b"sh") || two(b"ch") {
+            ('S', 2)
+        } else if two(b"kh") || two(b"ck") {
+            ('k', 2)
+        } else if two(b"gh") {
+            ('g', 2)
+        } else if two(b"th") {
+            ('t', 2)
+        } else if two(b"dh") {
+            ('d', 2)
+        } else if two(b"ph") {
+            ('f', 2)
+        } else if two(b"dj") {
+            ('j', 2)
         } else {
-            let ch = rest.chars().next().unwrap_or(' ');
-            let n = ch.len_utf8();
-            match ch {
-                'q' | 'c' => ("k", 1),
+            let ch = f[i..].chars().next().unwrap_or(' ');
+            let unit = match ch {
+                'q' | 'c' => 'k',
                 // "aw", "ow" are vowels ("Zawr" = "Zour"); a "w" elsewhere is a consonant.
-                'w' if c.ends_with(['a', 'e', 'i', 'o', 'u']) => ("u", 1),
-                _ => {
-                    c.push(ch);
-                    i += n;
-                    continue;
-                }
-            }
+                'w' if prev == Some('a') => 'a',
+                'a' | 'e' | 'i' | 'o' | 'u' => 'a',
+                'y' if i > 0 => 'a',
+                _ => ch,
+            };
+            (unit, ch.len_utf8())
         };
-        // 'S' marks "sh" so that it stays apart from a plain 's'.
-        c.push_str(if rep == "s" { "S" } else { rep });
+        if prev != Some(unit) {
+            out.push(unit);
+            prev = Some(unit);
+        }
         i += n;
     }
-    // 2. A final "h" after a vowel is a spelling of the ta marbuta: Hamah = Hama.
-    let is_vowel = |ch: char| matches!(ch, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let chars: Vec<char> = c.chars().collect();
-    let mut chars = chars;
-    if chars.len() > 2 && chars[chars.len() - 1] == 'h' && is_vowel(chars[chars.len() - 2]) {
-        chars.pop();
+    // A final "h" after a vowel is a spelling of the ta marbuta: Hamah = Hama.
+    if out.len() > 2 && out.ends_with("ah") {
+        out.pop();
     }
-    // 3. Doubled letters once; vowel runs (y too, except word-initially) → 'a'.
-    let mut out = String::with_capacity(chars.len());
-    let mut prev: Option<char> = None;
-    for (k, &ch) in chars.iter().enumerate() {
-        let v = is_vowel(ch) && !(ch == 'y' && k == 0);
-        let mapped = if v { 'a' } else { ch };
-        if prev == Some(mapped) {
-            continue;
-        }
-        out.push(mapped);
-        prev = Some(mapped);
+    if out.contains('S') {
+        out = out.replace('S', "sh");
     }
-    out.replace('S', "sh")
+    out
 }
 
 /// Key of one Arabic word: tashkeel stripped, letters unified, article dropped.
