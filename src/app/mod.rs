@@ -1412,7 +1412,7 @@ impl SitviewApp {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
             }
             let area = egui::Rect::from_center_size(
-                egui::pos2(rect.center().x, rect.min.y + 64.0),
+                egui::pos2(rect.center().x, rect.min.y + 118.0),
                 egui::vec2(480.0, 30.0),
             );
             let mut child = ui.new_child(

@@ -379,14 +379,35 @@ pub fn resolve(sentence: &str, published: Day, cue: usize) -> When {
                 .iter()
                 .any(|w| verbs.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
     };
+    let dateline = dateline_end(sentence);
     let best = found
         .iter()
-        .filter(|(p, _)| !statement(*p))
+        .filter(|(p, _)| *p >= dateline && !statement(*p))
         .min_by_key(|(p, _)| p.abs_diff(cue));
     match best {
         Some((_, w)) => w.clone(),
         None => default_when(published),
     }
+}
+
+/// Where a wire-copy dateline ends ("BEIRUT, Sept 22 (Reuters) - "): its date is the day of
+/// filing, not of the incident, so no date before this offset dates the incident. 0 when the
+/// sentence does not open with a dateline (a place in capitals, then a dash within 80 bytes).
+pub fn dateline_end(sentence: &str) -> usize {
+    let head: String = sentence
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == ' ')
+        .collect();
+    let first = head.split_whitespace().next().unwrap_or("");
+    if first.chars().count() < 3 || first.chars().any(|c| c.is_lowercase()) {
+        return 0;
+    }
+    let window = sentence.get(..sentence.len().min(80)).unwrap_or(sentence);
+    [" - ", " – ", " — ", " -- "]
+        .iter()
+        .filter_map(|dash| window.find(dash).map(|at| at + dash.len()))
+        .min()
+        .unwrap_or(0)
 }
 
 /// The honest answer when a sentence gives no date: on or before publication, within the week.
@@ -438,6 +459,21 @@ mod tests {
         assert_eq!(w.date, d("2016-09-15"));
         let w = resolve("Monday's strike killed two.", d(THU), 10);
         assert_eq!(w.date, d("2016-09-19"));
+    }
+
+    #[test]
+    fn a_datelines_date_is_the_filing_day_not_the_incidents() {
+        let s = "BEIRUT, Sept 22 (Wire) - Air strikes killed seven people in Saraqib on Tuesday, \
+                 a monitor said.";
+        assert!(dateline_end(s) > 0);
+        assert_eq!(resolve(s, d(THU), 25).date, d("2016-09-20"));
+        // With no other date, the default range (not the dateline's day) is honest.
+        let s = "ALEPPO, Syria, Sept. 22 (AP) — Shelling hit the Salaheddine district.";
+        let w = resolve(s, d(THU), 30);
+        assert_eq!((w.date, w.end), (d("2016-09-16"), Some(d(THU))));
+        // An ordinary sentence has no dateline, even with a dash in it.
+        assert_eq!(dateline_end("Rebels - and the army - fought on Monday."), 0);
+        assert_eq!(dateline_end("US strikes - two killed"), 0);
     }
 
     #[test]
