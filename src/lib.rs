@@ -15,4 +15,5 @@ pub mod map;
 pub mod model;
 pub mod render;
 pub mod text;
+pub mod tiles;
 pub mod timeline;

@@ -116,6 +116,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Render the embedded basemap of a region as a tile package (.pmtiles or .mbtiles) for
+    /// offline use here or in other tools.
+    Tiles {
+        /// Region as west,south,east,north in degrees.
+        #[arg(long, value_parser = sitview::tiles::generate::parse_bbox, allow_hyphen_values = true)]
+        bbox: [f64; 4],
+        /// Zoom level or range, e.g. 5-8.
+        #[arg(long, value_parser = sitview::tiles::generate::parse_zooms)]
+        zoom: std::ops::RangeInclusive<u8>,
+        /// Package to write: FILE.pmtiles or FILE.mbtiles.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write realistic test data: an ACLED CSV export of N incidents around Syrian towns over
     /// ten years (deterministic for a seed).
     Generate {
@@ -236,6 +249,7 @@ fn main() -> ExitCode {
             title,
             out,
         }) => cli::report(&file, date, mode, title, &out),
+        Some(Command::Tiles { bbox, zoom, out }) => sitview::tiles::generate::cli(bbox, zoom, &out),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             // `sitview sample …` (what "Copy link" writes for the built-in sample).
