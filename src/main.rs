@@ -33,6 +33,9 @@ struct Args {
     /// Id of the incident to select (and centre the map on).
     #[arg(long)]
     select: Option<String>,
+    /// Tile package to show as the basemap (.pmtiles or .mbtiles).
+    #[arg(long, value_name = "FILE")]
+    basemap: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -259,6 +262,7 @@ fn main() -> ExitCode {
             date: args.date,
             mode: args.mode,
             select: args.select,
+            basemap: args.basemap,
         }),
     }
 }

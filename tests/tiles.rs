@@ -228,9 +228,10 @@ fn the_tile_cache_keeps_to_its_limit_and_drops_damaged_entries() {
         .map(|p| p.metadata().unwrap().len())
         .sum();
     assert!(on_disk <= 10_000, "{on_disk} bytes on disk");
-    assert_eq!(cache.get("src", 9, 0, 0), Some(payload(0)));
-    assert_eq!(cache.get("src", 9, 29, 0), Some(payload(29)));
-    assert_eq!(cache.get("src", 9, 1, 0), None, "the oldest was evicted");
+    let bytes = |c: &DiskCache, x: u32| c.get("src", 9, x, 0).map(|(b, _)| b);
+    assert_eq!(bytes(&cache, 0), Some(payload(0)));
+    assert_eq!(bytes(&cache, 29), Some(payload(29)));
+    assert_eq!(bytes(&cache, 1), None, "the oldest was evicted");
     // A damaged entry is ignored and removed.
     let path = dir.path().join("src/9/29/0.tile");
     let mut bytes = std::fs::read(&path).unwrap();
@@ -240,7 +241,7 @@ fn the_tile_cache_keeps_to_its_limit_and_drops_damaged_entries() {
     assert!(!path.exists());
     // A new cache on the same folder counts what is there.
     let again = DiskCache::new(dir.path().to_owned(), 10_000);
-    assert_eq!(again.used(), on_disk - 1008);
+    assert_eq!(again.used(), on_disk - 1016);
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -253,4 +254,54 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn online_tiles_use_the_cache_and_fall_back_on_it_when_the_server_is_unreachable() {
+    use sitview::tiles::cache::source_key;
+    use sitview::tiles::online::{OnlineTiles, clients_created, requests_sent};
+    use sitview::tiles::source::CustomSource;
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on the discard port of this machine: every request fails at once.
+    let server = CustomSource {
+        name: "unreachable".into(),
+        url_template: "http://127.0.0.1:9/{z}/{x}/{y}.png".into(),
+        attribution: "test".into(),
+        tms: false,
+    };
+    let key = source_key(&server.url_template);
+    let cache = DiskCache::new(dir.path().to_owned(), 1 << 20);
+    cache.put(&key, 7, 1, 2, b"fresh tile").unwrap();
+    let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(30 * 24 * 3600);
+    cache
+        .put_fetched(&key, (7, 1, 3), b"old tile", month_ago)
+        .unwrap();
+    let clients = clients_created();
+    let online = OnlineTiles::new(server, Some(cache)).unwrap();
+    assert_eq!(clients_created(), clients + 1, "the client is counted");
+    let sent = requests_sent();
+    // Fresh in the cache: served without asking the server.
+    assert_eq!(
+        online.tile(7, 1, 2).unwrap().as_deref(),
+        Some(&b"fresh tile"[..])
+    );
+    assert_eq!(requests_sent(), sent);
+    // Stale: the server is asked, fails, and the old copy is used.
+    assert_eq!(
+        online.tile(7, 1, 3).unwrap().as_deref(),
+        Some(&b"old tile"[..])
+    );
+    assert_eq!(requests_sent(), sent + 1);
+    // Reading it did not make it fresh: the server is asked again next time.
+    assert_eq!(
+        online.tile(7, 1, 3).unwrap().as_deref(),
+        Some(&b"old tile"[..])
+    );
+    assert_eq!(requests_sent(), sent + 2);
+    // Not cached and unreachable: an error naming the URL, no panic.
+    let e = online
+        .tile(7, 1, 4)
+        .err()
+        .expect("unreachable and not cached");
+    assert!(e.to_string().contains("127.0.0.1:9/7/1/4.png"), "{e}");
 }

@@ -1,6 +1,7 @@
 //! The eframe application: state, menus, shortcuts and the layout of the panels. It owns no
 //! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
 
+mod basemap_picker;
 mod files;
 mod filter;
 mod import;
@@ -16,7 +17,7 @@ use walkers::{Map, MapMemory, lon_lat};
 
 use crate::formats::export::OutputFormat;
 use crate::formats::{self, Format, Loaded, Warning};
-use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
+use crate::map::basemap::{Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
 use crate::map::markers::{self, ClusterCache, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours};
@@ -35,6 +36,8 @@ pub struct StartOptions {
     pub date: Option<Day>,
     pub mode: Option<WindowMode>,
     pub select: Option<String>,
+    /// A tile package (.pmtiles or .mbtiles) to show as the basemap.
+    pub basemap: Option<PathBuf>,
 }
 
 /// Where the dataset came from.
@@ -294,6 +297,8 @@ pub struct SitviewApp {
     filter_doc: usize,
     title: String,
     generation: usize,
+    /// The basemap picker and the tiles of the chosen background.
+    pub basemaps: basemap_picker::Basemaps,
 }
 
 impl SitviewApp {
@@ -308,6 +313,13 @@ impl SitviewApp {
         let mut app = SitviewApp::with_document(Document::sample());
         app.ctx = cc.egui_ctx.clone();
         app.files.recent = recent;
+        let basemap = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, crate::tiles::source::STORAGE_KEY));
+        app.basemaps = basemap_picker::Basemaps::new(basemap.unwrap_or_default());
+        if let Some(path) = options.basemap {
+            app.basemaps.choose_package(path);
+        }
         if let Some(mode) = options.mode {
             app.set_mode(mode);
         }
@@ -450,6 +462,7 @@ impl SitviewApp {
             filter_doc: usize::MAX,
             title: String::new(),
             generation: 0,
+            basemaps: Default::default(),
         }
     }
 
@@ -1072,7 +1085,7 @@ impl SitviewApp {
         let labels = BasemapLayer {
             basemap,
             style: &self.style,
-            show_labels: self.show_labels,
+            show_labels: self.show_labels && self.basemaps.embedded_labels(),
         };
         let overlays = &self.doc.overlays;
         let layer_styles = &self.layers;
@@ -1085,11 +1098,16 @@ impl SitviewApp {
                 }
             },
         );
+        let tile_opacity = self.basemaps.settings.opacity;
         let t = Map::new(None, &mut self.map_memory, centre)
             .with_plugin(BasemapLayer {
                 basemap,
                 style: &self.style,
                 show_labels: false,
+            })
+            .with_plugin(crate::map::tiles::TileLayer {
+                view: self.basemaps.view(ui.ctx()),
+                opacity: tile_opacity,
             })
             .with_plugin(MarkerLayer {
                 dataset: &self.doc.dataset,
@@ -1126,7 +1144,7 @@ impl SitviewApp {
     fn map_decorations(&mut self, ui: &mut egui::Ui, t: &ScreenTransform, rect: egui::Rect) {
         let painter = ui.painter().with_clip_rect(rect);
         let credit = painter.layout_no_wrap(
-            ATTRIBUTION.to_owned(),
+            self.basemaps.attribution(),
             egui::FontId::proportional(10.5),
             Color32::from_gray(60),
         );
@@ -1355,9 +1373,15 @@ impl eframe::App for SitviewApp {
         self.layers_window(&ctx);
         self.warnings_window(&ctx);
         self.about_window(&ctx);
+        self.basemaps.window(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, files::RECENT_KEY, &self.files.recent);
+        eframe::set_value(
+            storage,
+            crate::tiles::source::STORAGE_KEY,
+            &self.basemaps.settings,
+        );
     }
 }

@@ -1,16 +1,19 @@
 //! The on-disk cache of online tiles: one file per tile under the platform cache directory,
 //! a size limit enforced by evicting the least recently used files (by modification time, which
 //! a read refreshes), and entries that fail their check (truncated, foreign, damaged) ignored
-//! and removed. The map falls back on it when the network drops.
+//! and removed. Each entry records when it was fetched, so freshness does not depend on use.
+//! The map falls back on it when the network drops.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Marks a cache entry; followed by the payload length (u32 LE) and the payload.
-const MAGIC: &[u8; 4] = b"SVT1";
+/// Marks a cache entry; followed by the fetch time (u64 LE, Unix seconds), the payload length
+/// (u32 LE) and the payload.
+const MAGIC: &[u8; 4] = b"SVT2";
+const HEAD: usize = 16;
 /// Default size limit: 200 MB.
 pub const DEFAULT_LIMIT: u64 = 200 << 20;
 
@@ -79,14 +82,20 @@ impl DiskCache {
             .join(format!("{y}.tile"))
     }
 
-    /// The cached bytes of a tile, if there is a sound entry; marks it as recently used.
-    pub fn get(&self, source: &str, z: u8, x: u32, y: u32) -> Option<Vec<u8>> {
+    /// The cached bytes of a tile and how long ago they were fetched, if there is a sound
+    /// entry; marks it as recently used.
+    pub fn get(&self, source: &str, z: u8, x: u32, y: u32) -> Option<(Vec<u8>, Duration)> {
         let path = self.path(source, z, x, y);
         let bytes = fs::read(&path).ok()?;
-        let sound = bytes.len() >= 8
+        let word = |at: usize, n: usize| {
+            bytes[at..at + n]
+                .iter()
+                .rev()
+                .fold(0u64, |v, b| (v << 8) | u64::from(*b))
+        };
+        let sound = bytes.len() >= HEAD
             && &bytes[..4] == MAGIC
-            && u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize
-                == bytes.len() - 8;
+            && word(12, 4) as usize == bytes.len() - HEAD;
         if !sound {
             if fs::remove_file(&path).is_ok() {
                 self.used
@@ -97,21 +106,34 @@ impl DiskCache {
         if let Ok(f) = fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(SystemTime::now());
         }
-        Some(bytes[8..].to_vec())
+        let fetched = UNIX_EPOCH + Duration::from_secs(word(4, 8));
+        let age = SystemTime::now()
+            .duration_since(fetched)
+            .unwrap_or(Duration::ZERO);
+        Some((bytes[HEAD..].to_vec(), age))
     }
 
-    /// When the tile was stored or last read.
-    pub fn age(&self, source: &str, z: u8, x: u32, y: u32) -> Option<std::time::Duration> {
-        let m = fs::metadata(self.path(source, z, x, y))
-            .ok()?
-            .modified()
-            .ok()?;
-        SystemTime::now().duration_since(m).ok()
-    }
-
-    /// Stores a tile (written to a temporary file and renamed, so a crash leaves no half entry),
-    /// then evicts the least recently used tiles if the cache is over its limit.
+    /// Stores a tile fetched now.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
     pub fn put(&self, source: &str, z: u8, x: u32, y: u32, data: &[u8]) -> std::io::Result<()> {
+        self.put_fetched(source, (z, x, y), data, SystemTime::now())
+    }
+
+    /// Stores a tile fetched at `fetched` (written to a temporary file and renamed, so a crash
+    /// leaves no half entry), then evicts the least recently used tiles if the cache is over
+    /// its limit.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn put_fetched(
+        &self,
+        source: &str,
+        (z, x, y): (u8, u32, u32),
+        data: &[u8],
+        fetched: SystemTime,
+    ) -> std::io::Result<()> {
         let path = self.path(source, z, x, y);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -119,12 +141,16 @@ impl DiskCache {
         let tmp = path.with_extension("tmp");
         let mut f = fs::File::create(&tmp)?;
         f.write_all(MAGIC)?;
+        let secs = fetched
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        f.write_all(&secs.to_le_bytes())?;
         f.write_all(&(data.len() as u32).to_le_bytes())?;
         f.write_all(data)?;
         drop(f);
         let old = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         fs::rename(&tmp, &path)?;
-        let added = data.len() as u64 + 8;
+        let added = (data.len() + HEAD) as u64;
         let used = self.used.fetch_add(added, Ordering::Relaxed) + added - old.min(self.used());
         self.used.store(used, Ordering::Relaxed);
         if used > self.limit {

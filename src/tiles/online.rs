@@ -87,10 +87,7 @@ impl OnlineTiles {
 
 impl TileSource for OnlineTiles {
     fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
-        let cached = self.cache.as_ref().and_then(|c| {
-            let age = c.age(&self.key, z, x, y)?;
-            Some((c.get(&self.key, z, x, y)?, age))
-        });
+        let cached = self.cache.as_ref().and_then(|c| c.get(&self.key, z, x, y));
         if let Some((bytes, age)) = &cached
             && *age < FRESH
         {

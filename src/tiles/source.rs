@@ -14,7 +14,7 @@ pub const OSM_TEMPLATE: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL)";
 
 /// A tile server given by a URL template with `{z}`, `{x}` and `{y}` (or `{-y}` for TMS).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomSource {
     pub name: String,
     pub url_template: String,
@@ -131,6 +131,8 @@ pub struct BasemapSettings {
     pub opacity: f32,
     /// Local packages opened before, most recent first.
     pub packages: Vec<PathBuf>,
+    /// Draw the embedded place labels over the tiles too.
+    pub labels_over_tiles: bool,
 }
 
 impl Default for BasemapSettings {
@@ -141,6 +143,7 @@ impl Default for BasemapSettings {
             custom: Vec::new(),
             opacity: 1.0,
             packages: Vec::new(),
+            labels_over_tiles: false,
         }
     }
 }
