@@ -301,7 +301,6 @@ fn online_tiles_use_the_cache_and_fall_back_on_it_when_the_server_is_unreachable
     // Not cached and unreachable: an error naming the URL, no panic.
     let e = online
         .tile(7, 1, 4)
-        .err()
-        .expect("unreachable and not cached");
+        .expect_err("unreachable and not cached");
     assert!(e.to_string().contains("127.0.0.1:9/7/1/4.png"), "{e}");
 }

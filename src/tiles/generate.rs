@@ -10,16 +10,13 @@ use egui::{Pos2, Rect, vec2};
 use image::{ImageEncoder, RgbaImage};
 
 use super::pmtiles::WriteOptions;
-use super::{tile_of, tiles_across};
+use super::{EncodedTile, tile_of, tiles_across};
 use crate::map::ScreenTransform;
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle};
 use crate::render::cpu::CpuRenderer;
 
 /// Tiles rendered per side in one pass (a 4096-pixel image at most).
 const CHUNK: u32 = 16;
-
-/// One encoded tile: `((z, x, y), PNG bytes)`, XYZ numbering.
-pub type EncodedTile = ((u8, u32, u32), Vec<u8>);
 
 /// Parses `west,south,east,north` in degrees.
 ///

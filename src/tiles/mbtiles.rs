@@ -144,7 +144,7 @@ impl TileSource for MbTiles {
 /// When the file cannot be created or written.
 pub fn write(
     path: &Path,
-    tiles: &[((u8, u32, u32), Vec<u8>)],
+    tiles: &[super::EncodedTile],
     options: &super::pmtiles::WriteOptions,
 ) -> Result<u64, TileError> {
     let err = |e: rusqlite::Error| TileError::new(path, format!("cannot write: {e}"));

@@ -89,6 +89,9 @@ pub fn open_package(path: &Path) -> Result<Box<dyn TileSource>, TileError> {
     }
 }
 
+/// One encoded tile: `((z, x, y), PNG bytes)`, XYZ numbering.
+pub type EncodedTile = ((u8, u32, u32), Vec<u8>);
+
 /// Number of tiles along one side of the world at zoom `z`.
 pub fn tiles_across(z: u8) -> u32 {
     1u32 << z.min(31)

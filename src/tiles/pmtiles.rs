@@ -564,7 +564,7 @@ pub struct WriteOptions {
 /// When there are no tiles or the file cannot be written.
 pub fn write(
     path: &Path,
-    tiles: &[((u8, u32, u32), Vec<u8>)],
+    tiles: &[super::EncodedTile],
     options: &WriteOptions,
 ) -> Result<u64, TileError> {
     if tiles.is_empty() {
