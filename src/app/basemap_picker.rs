@@ -206,11 +206,7 @@ impl Basemaps {
         let s = &mut self.settings;
         ui.label(RichText::new("Online tiles").strong());
         ui.checkbox(&mut s.online_allowed, "Allow online tiles");
-        ui.label(
-            RichText::new(PRIVACY_NOTE)
-                .small()
-                .color(ui.visuals().warn_fg_color),
-        );
+        ui.label(RichText::new(PRIVACY_NOTE).color(ui.visuals().warn_fg_color));
         ui.add_enabled_ui(s.online_allowed, |ui| {
             ui.radio_value(
                 &mut s.choice,
