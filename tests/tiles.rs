@@ -304,3 +304,56 @@ fn online_tiles_use_the_cache_and_fall_back_on_it_when_the_server_is_unreachable
         .expect_err("unreachable and not cached");
     assert!(e.to_string().contains("127.0.0.1:9/7/1/4.png"), "{e}");
 }
+
+#[test]
+fn the_tiles_command_writes_a_package_and_refuses_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("region.pmtiles");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sitview"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[
+        "tiles",
+        "--bbox",
+        "36.5,35.8,37.5,36.5",
+        "--zoom",
+        "6-7",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("tiles,"));
+    let p = PmTiles::open(&out).unwrap();
+    assert_eq!((p.info().min_zoom, p.info().max_zoom), (6, 7));
+    assert_land_around_aleppo(&p, 7);
+    let bad = run(&[
+        "tiles",
+        "--bbox",
+        "37,36,36,35",
+        "--zoom",
+        "6",
+        "--out",
+        "x.pmtiles",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("west < east"));
+    let png = dir.path().join("x.png");
+    let bad = run(&[
+        "tiles",
+        "--bbox",
+        "36,35,37,36",
+        "--zoom",
+        "6",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains(".pmtiles or .mbtiles"));
+}

@@ -728,4 +728,39 @@ mod tests {
         assert_eq!(find(&entries, 9), None);
         assert_eq!(find(&entries, 4), None);
     }
+
+    #[test]
+    fn large_packages_get_leaf_directories_and_read_back() {
+        // 30 000 distinct tiles scattered over zoom 12 do not fit a 16 KiB root: leaves.
+        let mut seed = 12_345u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as u32
+        };
+        let tiles: Vec<super::super::EncodedTile> = (0..30_000u32)
+            .map(|i| {
+                let len = 4 + (next() % 40) as usize;
+                let bytes = i.to_le_bytes().iter().copied().cycle().take(len).collect();
+                ((12, next() % 4096, next() % 4096), bytes)
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let tiles: Vec<_> = tiles.into_iter().filter(|(k, _)| seen.insert(*k)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.pmtiles");
+        let options = WriteOptions {
+            name: "big".into(),
+            attribution: "test".into(),
+            description: String::new(),
+            bounds: [-180.0, -85.0, 180.0, 85.0],
+        };
+        write(&path, &tiles, &options).unwrap();
+        let p = PmTiles::open(&path).unwrap();
+        assert!(p.header().leaf_length > 0, "no leaf directories");
+        assert!(p.header().root_length as usize <= ROOT_MAX);
+        for ((z, x, y), bytes) in tiles.iter().step_by(97) {
+            assert_eq!(p.tile(*z, *x, *y).unwrap().as_ref(), Some(bytes));
+        }
+        assert_eq!(p.tile(8, 255, 255).unwrap(), None);
+    }
 }

@@ -194,4 +194,28 @@ mod tests {
         c.url_template = "ftp://x/{z}".into();
         assert!(c.problem().is_some());
     }
+
+    #[test]
+    fn settings_survive_a_round_trip_through_storage() {
+        let custom = CustomSource {
+            name: "Topo".into(),
+            url_template: "https://t.example/{z}/{x}/{-y}.png".into(),
+            attribution: "© Topo".into(),
+            tms: false,
+        };
+        let s = BasemapSettings {
+            choice: BasemapChoice::Custom(custom.clone()),
+            online_allowed: true,
+            custom: vec![custom],
+            opacity: 0.6,
+            packages: vec![PathBuf::from("/data/region.pmtiles")],
+            labels_over_tiles: true,
+        };
+        // eframe stores values as RON; JSON exercises the same serde derive.
+        let text = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<BasemapSettings>(&text).unwrap(), s);
+        let pm = BasemapChoice::package(PathBuf::from("a/b.PMTiles"));
+        assert!(matches!(pm, Some(BasemapChoice::PmTiles { .. })));
+        assert_eq!(BasemapChoice::package(PathBuf::from("a/b.png")), None);
+    }
 }
