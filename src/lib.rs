@@ -4,7 +4,8 @@
 //! (day index) ← [`map`] (walkers plugins) ← [`app`] (the eframe application). [`render`]
 //! rasterises egui output on the CPU for image tests and headless export; [`export`] draws the
 //! map of a time window as a briefing image with it; [`text`] handles fonts and right-to-left
-//! scripts.
+//! scripts; [`tiles`] reads raster tile packages and (only when the user allows it) online tiles,
+//! which [`map::tiles`] draws between the embedded basemap and the markers.
 
 pub mod app;
 pub mod cli;

@@ -357,3 +357,73 @@ fn the_tiles_command_writes_a_package_and_refuses_bad_arguments() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains(".pmtiles or .mbtiles"));
 }
+
+/// Runs `view` in a headless egui frame of 800 × 600 centred on Aleppo at `zoom` until its
+/// tiles have loaded; returns the textured meshes painted.
+fn paint_headless(
+    ctx: &egui::Context,
+    view: &mut sitview::map::tiles::TileView,
+    zoom: f64,
+    opacity: f32,
+) -> Vec<egui::Mesh> {
+    use egui::{Pos2, Rect, vec2};
+    let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+    let scale = 256.0 * 2f64.powf(zoom);
+    let [mx, my] = sitview::map::mercator(ALEPPO.0, ALEPPO.1);
+    let t = sitview::map::ScreenTransform {
+        scale,
+        offset: [400.0 - mx * scale, 300.0 - my * scale],
+        rect,
+        zoom,
+    };
+    for _ in 0..500 {
+        let input = egui::RawInput {
+            screen_rect: Some(rect),
+            ..Default::default()
+        };
+        let mut out = ctx.run_ui(input, |ui| view.paint(ui.painter(), &t, opacity));
+        out.textures_delta.clear();
+        if view.drawn > 0 && !view.busy() {
+            return out
+                .shapes
+                .into_iter()
+                .filter_map(|c| match c.shape {
+                    egui::Shape::Mesh(m) if m.texture_id != egui::TextureId::default() => {
+                        Some(std::sync::Arc::unwrap_or_clone(m))
+                    }
+                    _ => None,
+                })
+                .collect();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the tiles did not load within 2.5 s");
+}
+
+#[test]
+fn the_tile_layer_paints_package_tiles_at_the_chosen_opacity_and_beyond_max_zoom() {
+    use sitview::map::tiles::TileView;
+    let ctx = egui::Context::default();
+    let mut view = TileView::new(open_package(&pm()).unwrap(), 1, &ctx);
+    let meshes = paint_headless(&ctx, &mut view, 7.0, 0.5);
+    // 800 × 600 px at zoom 7 spans parts of 4 to 12 tiles of 256 px.
+    assert!((4..=12).contains(&meshes.len()), "{} tiles", meshes.len());
+    assert_eq!(meshes.len(), view.drawn);
+    let half = egui::Color32::from_white_alpha(128);
+    assert!(
+        meshes
+            .iter()
+            .flat_map(|m| &m.vertices)
+            .all(|v| v.color == half)
+    );
+    // Zoom 9 is beyond the package (5–7): its zoom-7 tiles are scaled up, 4× on screen.
+    let meshes = paint_headless(&ctx, &mut view, 9.0, 1.0);
+    assert!(
+        !meshes.is_empty() && meshes.len() <= 4,
+        "{} tiles",
+        meshes.len()
+    );
+    let side = meshes[0].calc_bounds().width();
+    assert!((side - 1024.0).abs() < 1.0, "a tile is {side} px wide");
+    assert!(view.last_error.is_none(), "{:?}", view.last_error);
+}

@@ -85,7 +85,8 @@ impl Basemaps {
                     {
                         let cache = default_dir().map(|d| DiskCache::new(d, DEFAULT_LIMIT));
                         match OnlineTiles::new(server, cache) {
-                            Ok(src) => self.view = Some(TileView::new(Box::new(src), 4, ctx)),
+                            // Two connections at most, as OpenStreetMap's tile policy asks.
+                            Ok(src) => self.view = Some(TileView::new(Box::new(src), 2, ctx)),
                             Err(e) => self.error = Some(e),
                         }
                     } else {

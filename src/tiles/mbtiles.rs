@@ -90,6 +90,7 @@ impl MbTiles {
             let v: Vec<f64> = b.split(',').filter_map(|s| s.trim().parse().ok()).collect();
             (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
         });
+        let bounds = bounds.and_then(super::valid_bounds);
         let info = PackageInfo {
             name: meta.get("name").cloned().unwrap_or_else(|| {
                 path.file_stem()

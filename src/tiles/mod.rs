@@ -54,8 +54,21 @@ pub struct PackageInfo {
     pub format: TileFormat,
     pub min_zoom: u8,
     pub max_zoom: u8,
-    /// `[west, south, east, north]` in degrees, when the package says.
+    /// `[west, south, east, north]` in degrees, when the package says (and they make a box).
     pub bounds: Option<[f64; 4]>,
+}
+
+/// `bounds` if they make a box on the globe (some packages write zeros).
+pub fn valid_bounds(b: [f64; 4]) -> Option<[f64; 4]> {
+    let [w, s, e, n] = b;
+    let ok = b.iter().all(|v| v.is_finite())
+        && (-180.0..=180.0).contains(&w)
+        && (-180.0..=180.0).contains(&e)
+        && (-90.0..=90.0).contains(&s)
+        && (-90.0..=90.0).contains(&n)
+        && w < e
+        && s < n;
+    ok.then_some(b)
 }
 
 /// A source of raster tiles addressed as XYZ (y down, as OpenStreetMap and walkers count).
@@ -97,10 +110,41 @@ pub fn tiles_across(z: u8) -> u32 {
     1u32 << z.min(31)
 }
 
-/// The XYZ tile that holds `(lon, lat)` at zoom `z`.
+/// The XYZ tile that holds `(lon, lat)` at zoom `z` (Web Mercator, as walkers projects).
 pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
-    let [mx, my] = crate::map::mercator(lon, lat);
+    let mx = (lon + 180.0) / 360.0;
+    let lat = lat.clamp(-85.051_128, 85.051_128).to_radians();
+    let my = (1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0;
     let n = tiles_across(z);
     let clamp = |v: f64| (v * f64::from(n)).floor().clamp(0.0, f64::from(n - 1)) as u32;
     (clamp(mx), clamp(my))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_are_found_with_the_map_projection() {
+        for (lon, lat) in [(37.16, 36.2), (-0.1, 51.5), (179.9, -84.0), (-180.0, 85.0)] {
+            let [mx, my] = crate::map::mercator(lon, lat);
+            for z in [0u8, 5, 10, 17] {
+                let (x, y) = tile_of(lon, lat, z);
+                let n = f64::from(tiles_across(z));
+                assert!(f64::from(x) <= mx * n && mx * n < f64::from(x) + 1.0 + 1e-9);
+                assert!(f64::from(y) <= my * n && my * n < f64::from(y) + 1.0 + 1e-9);
+            }
+        }
+        // Zoom 0 is one tile.
+        assert_eq!(tile_of(37.16, 36.2, 0), (0, 0));
+    }
+
+    #[test]
+    fn zero_or_reversed_bounds_are_no_bounds() {
+        assert_eq!(valid_bounds([0.0; 4]), None);
+        assert_eq!(valid_bounds([40.0, 30.0, 35.0, 37.0]), None);
+        assert_eq!(valid_bounds([f64::NAN, 30.0, 35.0, 37.0]), None);
+        let b = [35.5, 32.2, 42.5, 37.4];
+        assert_eq!(valid_bounds(b), Some(b));
+    }
 }

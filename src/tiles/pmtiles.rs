@@ -428,7 +428,7 @@ impl PmTiles {
                 format: tile_type,
                 min_zoom: header.min_zoom,
                 max_zoom: header.max_zoom,
-                bounds: Some(header.bounds),
+                bounds: super::valid_bounds(header.bounds),
             },
             header,
         };
