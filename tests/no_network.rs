@@ -45,6 +45,9 @@ fn default_settings_never_touch_the_network() {
     assert!(!h.state().basemaps.tiles_shown());
     let note = h.state().basemaps.error.clone().unwrap_or_default();
     assert!(note.contains("Online tiles are off"), "{note}");
+    // The map says so too, as information rather than an error.
+    let notice = h.state().notice.clone().expect("a notice above the map");
+    assert!(notice.text.contains("Online tiles are off") && !notice.error);
     assert_no_network("OpenStreetMap chosen, online off");
 
     // A local package draws tiles, still without the network.
@@ -91,4 +94,33 @@ fn only_the_online_module_makes_http_clients() {
         }
     }
     assert!(offenders.is_empty(), "{offenders:?}");
+}
+
+#[test]
+fn a_missing_package_on_the_command_line_is_an_error_above_the_map() {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| {
+            SitviewApp::new(
+                cc,
+                StartOptions {
+                    basemap: Some("/nonexistent/region.pmtiles".into()),
+                    ..Default::default()
+                },
+            )
+        });
+    h.run_steps(6);
+    let notice = h.state().notice.clone().expect("a notice above the map");
+    assert!(
+        notice.error && notice.text.contains("region.pmtiles"),
+        "{notice:?}"
+    );
+    assert!(!h.state().basemaps.tiles_shown());
+    assert!(
+        h.state()
+            .basemaps
+            .attribution()
+            .starts_with("Basemap: Natural Earth")
+    );
+    assert_no_network("a missing package");
 }

@@ -29,6 +29,9 @@ pub struct Basemaps {
     pub open: bool,
     /// Why the current choice cannot be shown.
     pub error: Option<String>,
+    /// `error` when it is new, for the notice above the map (taken by the app).
+    notice: Option<(String, bool)>,
+    notice_shown: bool,
     form: CustomSource,
     form_problem: Option<String>,
     path_text: String,
@@ -69,6 +72,7 @@ impl Basemaps {
         if self.made_for.as_ref() != Some(&key) {
             self.view = None;
             self.error = None;
+            self.notice_shown = false;
             self.made_for = Some(key);
             let s = &self.settings;
             match &s.choice {
@@ -99,7 +103,23 @@ impl Basemaps {
                 }
             }
         }
+        if self.made_for.is_some()
+            && let Some(e) = &self.error
+            && self.view.is_none()
+            && self.notice.is_none()
+            && !self.notice_shown
+        {
+            // An unreadable package is an error; online tiles being off is information.
+            let is_error = !self.settings.choice.is_online();
+            self.notice = Some((e.clone(), is_error));
+            self.notice_shown = true;
+        }
         self.view.as_mut()
+    }
+
+    /// A new problem with the chosen basemap, to show above the map once.
+    pub fn take_notice(&mut self) -> Option<(String, bool)> {
+        self.notice.take()
     }
 
     /// Whether tiles are drawn over the embedded layers now.

@@ -1124,6 +1124,9 @@ impl SitviewApp {
                 ScreenTransform::new(projector, rect)
             })
             .inner;
+        if let Some((text, error)) = self.basemaps.take_notice() {
+            self.notice = Some(Notice { text, error });
+        }
         self.map_decorations(ui, &t, rect);
         self.last_transform = Some(t);
         if self.measure.active {
