@@ -6,6 +6,8 @@
 //! map of a time window as a briefing image with it; [`text`] handles fonts and right-to-left
 //! scripts. Beside [`formats`], on [`model`] alone: [`gazetteer`] (embedded places, matched in
 //! any spelling) and [`extract`] (a report's text to proposed incidents).
+//! scripts; [`tiles`] reads raster tile packages and (only when the user allows it) online tiles,
+//! which [`map::tiles`] draws between the embedded basemap and the markers.
 
 pub mod app;
 pub mod cli;
@@ -18,4 +20,5 @@ pub mod map;
 pub mod model;
 pub mod render;
 pub mod text;
+pub mod tiles;
 pub mod timeline;

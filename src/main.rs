@@ -33,6 +33,9 @@ struct Args {
     /// Id of the incident to select (and centre the map on).
     #[arg(long)]
     select: Option<String>,
+    /// Tile package to show as the basemap (.pmtiles or .mbtiles).
+    #[arg(long, value_name = "FILE")]
+    basemap: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -131,6 +134,19 @@ enum Command {
         #[arg(long)]
         url: Option<String>,
         /// GeoJSON file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Render the embedded basemap of a region as a tile package (.pmtiles or .mbtiles) for
+    /// offline use here or in other tools.
+    Tiles {
+        /// Region as west,south,east,north in degrees.
+        #[arg(long, value_parser = sitview::tiles::generate::parse_bbox, allow_hyphen_values = true)]
+        bbox: [f64; 4],
+        /// Zoom level or range, e.g. 5-8.
+        #[arg(long, value_parser = sitview::tiles::generate::parse_zooms)]
+        zoom: std::ops::RangeInclusive<u8>,
+        /// Package to write: FILE.pmtiles or FILE.mbtiles.
         #[arg(long)]
         out: PathBuf,
     },
@@ -261,6 +277,7 @@ fn main() -> ExitCode {
             url,
             out,
         }) => cli::extract(&report, published, publisher, url, &out),
+        Some(Command::Tiles { bbox, zoom, out }) => sitview::tiles::generate::cli(bbox, zoom, &out),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             // `sitview sample …` (what "Copy link" writes for the built-in sample).
@@ -271,6 +288,7 @@ fn main() -> ExitCode {
             mode: args.mode,
             select: args.select,
             recovery_dir: recovery_dir(),
+            basemap: args.basemap,
         }),
     }
 }

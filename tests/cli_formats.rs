@@ -266,8 +266,9 @@ fn all_fixtures() -> Vec<String> {
     fn walk(dir: &Path, out: &mut Vec<String>) {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
-            // Report texts for extraction, not incident files: tests/extract.rs checks them.
-            if p.ends_with("tests/fixtures/reports") {
+            // Report texts for extraction and basemap tile packages are not incident files:
+            // tests/extract.rs and tests/tiles.rs check them.
+            if p.ends_with("tests/fixtures/reports") || p.ends_with("tests/fixtures/tiles") {
                 continue;
             }
             if p.is_dir() {

@@ -1,6 +1,7 @@
 //! The eframe application: state, menus, shortcuts and the layout of the panels. It owns no
 //! parsing (that is [`crate::formats`]) and no geometry (that is [`crate::map`]).
 
+mod basemap_picker;
 mod edit;
 mod files;
 mod filter;
@@ -20,7 +21,7 @@ use walkers::{Map, MapMemory, lon_lat};
 
 use crate::formats::export::OutputFormat;
 use crate::formats::{self, Format, Loaded, Warning};
-use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
+use crate::map::basemap::{Basemap, BasemapLayer, BasemapStyle, paint_scale_bar};
 use crate::map::markers::{self, ClusterCache, MapEvents, MarkerItem, MarkerLayer, Underlay};
 use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours};
@@ -43,6 +44,8 @@ pub struct StartOptions {
     pub select: Option<String>,
     /// Where unsaved changes are autosaved and looked for at start (`None`: no autosave).
     pub recovery_dir: Option<PathBuf>,
+    /// A tile package (.pmtiles or .mbtiles) to show as the basemap.
+    pub basemap: Option<PathBuf>,
 }
 
 /// Where the dataset came from.
@@ -372,6 +375,8 @@ pub struct SitviewApp {
     report: report_import::ReportImport,
     /// The place search box over the map.
     pub place_search: search::PlaceSearch,
+    /// The basemap picker and the tiles of the chosen background.
+    pub basemaps: basemap_picker::Basemaps,
 }
 
 impl SitviewApp {
@@ -387,6 +392,13 @@ impl SitviewApp {
         app.ctx = cc.egui_ctx.clone();
         app.files.recent = recent;
         app.recovery = recovery::Recovery::new(options.recovery_dir.clone());
+        let basemap = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, crate::tiles::source::STORAGE_KEY));
+        app.basemaps = basemap_picker::Basemaps::new(basemap.unwrap_or_default());
+        if let Some(path) = options.basemap {
+            app.basemaps.choose_package(path);
+        }
         if let Some(mode) = options.mode {
             app.set_mode(mode);
         }
@@ -541,6 +553,7 @@ impl SitviewApp {
             closing: false,
             report: Default::default(),
             place_search: Default::default(),
+            basemaps: Default::default(),
         }
     }
 
@@ -1183,7 +1196,7 @@ impl SitviewApp {
         let labels = BasemapLayer {
             basemap,
             style: &self.style,
-            show_labels: self.show_labels,
+            show_labels: self.show_labels && self.basemaps.embedded_labels(),
         };
         let overlays = &self.doc.overlays;
         let layer_styles = &self.layers;
@@ -1196,6 +1209,7 @@ impl SitviewApp {
                 }
             },
         );
+        let tile_opacity = self.basemaps.settings.opacity;
         let t = Map::new(None, &mut self.map_memory, centre)
             .drag_pan_buttons(if dragging {
                 egui::DragPanButtons::empty()
@@ -1206,6 +1220,10 @@ impl SitviewApp {
                 basemap,
                 style: &self.style,
                 show_labels: false,
+            })
+            .with_plugin(crate::map::tiles::TileLayer {
+                view: self.basemaps.view(ui.ctx()),
+                opacity: tile_opacity,
             })
             .with_plugin(MarkerLayer {
                 dataset: &self.doc.dataset,
@@ -1222,6 +1240,9 @@ impl SitviewApp {
                 ScreenTransform::new(projector, rect)
             })
             .inner;
+        if let Some((text, error)) = self.basemaps.take_notice() {
+            self.notice = Some(Notice { text, error });
+        }
         self.map_decorations(ui, &t, rect);
         // Left of the zoom buttons (72 points wide, 10 in from the edge).
         if let Some(j) = self.place_search.ui(ui, rect, 92.0) {
@@ -1251,7 +1272,7 @@ impl SitviewApp {
     fn map_decorations(&mut self, ui: &mut egui::Ui, t: &ScreenTransform, rect: egui::Rect) {
         let painter = ui.painter().with_clip_rect(rect);
         let credit = painter.layout_no_wrap(
-            ATTRIBUTION.to_owned(),
+            self.basemaps.attribution(),
             egui::FontId::proportional(10.5),
             Color32::from_gray(60),
         );
@@ -1520,9 +1541,15 @@ impl eframe::App for SitviewApp {
         self.warnings_window(&ctx);
         self.about_window(&ctx);
         self.recovery_ui(&ctx);
+        self.basemaps.window(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, files::RECENT_KEY, &self.files.recent);
+        eframe::set_value(
+            storage,
+            crate::tiles::source::STORAGE_KEY,
+            &self.basemaps.settings,
+        );
     }
 }

@@ -32,6 +32,9 @@ impl SitviewApp {
                 if ui.button("Overlay layers…").clicked() {
                     self.show_layers = true;
                 }
+                if ui.button("Basemap…").clicked() {
+                    self.basemaps.open = true;
+                }
                 if ui.button("Fit map to the data").clicked() {
                     self.fit_pending = true;
                 }

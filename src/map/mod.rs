@@ -4,6 +4,7 @@
 pub mod basemap;
 pub mod markers;
 pub mod overlays;
+pub mod tiles;
 
 use egui::{Color32, Pos2, Rect, pos2};
 use walkers::Projector;
