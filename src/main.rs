@@ -146,6 +146,9 @@ enum Command {
         /// Zoom level or range, e.g. 5-8.
         #[arg(long, value_parser = sitview::tiles::generate::parse_zooms)]
         zoom: std::ops::RangeInclusive<u8>,
+        /// Palette: light (the viewer's own) or dark (for a projector in a dim room).
+        #[arg(long, default_value = "light", value_parser = sitview::tiles::generate::TileStyle::parse)]
+        style: sitview::tiles::generate::TileStyle,
         /// Package to write: FILE.pmtiles or FILE.mbtiles.
         #[arg(long)]
         out: PathBuf,
@@ -277,7 +280,12 @@ fn main() -> ExitCode {
             url,
             out,
         }) => cli::extract(&report, published, publisher, url, &out),
-        Some(Command::Tiles { bbox, zoom, out }) => sitview::tiles::generate::cli(bbox, zoom, &out),
+        Some(Command::Tiles {
+            bbox,
+            zoom,
+            style,
+            out,
+        }) => sitview::tiles::generate::cli(bbox, zoom, style, &out),
         Some(Command::Generate { rows, out, seed }) => sitview::generate::cli(rows, &out, seed),
         None => run_gui(StartOptions {
             // `sitview sample …` (what "Copy link" writes for the built-in sample).

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sitview::map::basemap::BasemapStyle;
 use sitview::tiles::cache::DiskCache;
+use sitview::tiles::generate::TileStyle;
 use sitview::tiles::mbtiles::MbTiles;
 use sitview::tiles::pmtiles::PmTiles;
 use sitview::tiles::{TileFormat, TileSource, open_package, tile_of};
@@ -52,7 +53,10 @@ fn decode_at(src: &dyn TileSource, at: (f64, f64), z: u8) -> image::RgbaImage {
 }
 
 fn assert_land_around_aleppo(src: &dyn TileSource, z: u8) {
-    let style = BasemapStyle::default();
+    assert_land_in(src, z, &BasemapStyle::default());
+}
+
+fn assert_land_in(src: &dyn TileSource, z: u8, style: &BasemapStyle) {
     let img = decode_at(src, ALEPPO, z);
     let land = share_of(&img, style.focus_land) + share_of(&img, style.land);
     assert!(
@@ -193,11 +197,13 @@ fn damaged_packages_are_clear_errors() {
 fn a_generated_package_reads_back_tile_for_tile() {
     let dir = tempfile::tempdir().unwrap();
     let bbox = [36.0, 35.5, 37.5, 36.5];
-    let tiles = sitview::tiles::generate::render_tiles(bbox, 6..=7).unwrap();
+    let tiles =
+        sitview::tiles::generate::render_tiles(bbox, 6..=7, &BasemapStyle::default()).unwrap();
     assert!(tiles.len() >= 3);
     for ext in ["pmtiles", "mbtiles"] {
         let path = dir.path().join(format!("small.{ext}"));
-        let (n, size) = sitview::tiles::generate::make_package(bbox, 6..=7, &path).unwrap();
+        let (n, size) =
+            sitview::tiles::generate::make_package(bbox, 6..=7, TileStyle::Light, &path).unwrap();
         assert_eq!(n, tiles.len());
         assert_eq!(size, std::fs::metadata(&path).unwrap().len());
         let src = open_package(&path).unwrap();
@@ -333,6 +339,44 @@ fn the_tiles_command_writes_a_package_and_refuses_bad_arguments() {
     let p = PmTiles::open(&out).unwrap();
     assert_eq!((p.info().min_zoom, p.info().max_zoom), (6, 7));
     assert_land_around_aleppo(&p, 7);
+    // The dark palette, for a dim room: dark land, and no light land anywhere near Aleppo.
+    let dark = dir.path().join("dark.mbtiles");
+    let ok = run(&[
+        "tiles",
+        "--bbox",
+        "36.5,35.8,37.5,36.5",
+        "--zoom",
+        "7",
+        "--style",
+        "dark",
+        "--out",
+        dark.to_str().unwrap(),
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let m = MbTiles::open(&dark).unwrap();
+    assert_land_in(&m, 7, &BasemapStyle::dark());
+    let light = BasemapStyle::default();
+    let img = decode_at(&m, ALEPPO, 7);
+    assert!(share_of(&img, light.focus_land) + share_of(&img, light.land) < 0.01);
+    assert!(
+        !run(&[
+            "tiles",
+            "--bbox",
+            "36,35,37,36",
+            "--zoom",
+            "7",
+            "--style",
+            "sepia",
+            "--out",
+            "x.pmtiles"
+        ])
+        .status
+        .success()
+    );
     let bad = run(&[
         "tiles",
         "--bbox",

@@ -330,6 +330,26 @@ pub struct BasemapStyle {
     pub halo: Color32,
 }
 
+impl BasemapStyle {
+    /// A dark palette, for a projector in a dim briefing room (`sitview tiles --style dark`).
+    pub fn dark() -> BasemapStyle {
+        BasemapStyle {
+            outside: Color32::from_rgb(0x1B, 0x1D, 0x22),
+            sea: Color32::from_rgb(0x1D, 0x2B, 0x3A),
+            land: Color32::from_rgb(0x2A, 0x2D, 0x33),
+            focus_land: Color32::from_rgb(0x36, 0x39, 0x40),
+            urban: Color32::from_rgb(0x55, 0x4B, 0x3C),
+            water_line: Color32::from_rgb(0x3E, 0x6E, 0x96),
+            coast: Color32::from_rgb(0x4F, 0x7A, 0x9C),
+            admin0: Color32::from_rgb(0xB0, 0x9C, 0xC4),
+            admin1: Color32::from_rgb(0x66, 0x62, 0x60),
+            label: Color32::from_rgb(0xEE, 0xEC, 0xE7),
+            label_minor: Color32::from_rgb(0xC2, 0xBC, 0xB4),
+            halo: Color32::from_rgba_unmultiplied(0, 0, 0, 170),
+        }
+    }
+}
+
 impl Default for BasemapStyle {
     fn default() -> Self {
         BasemapStyle {
@@ -613,13 +633,19 @@ pub fn paint_scale_bar(painter: &Painter, t: &ScreenTransform, at: Pos2, max_wid
     let y = at.y;
     let a = pos2(at.x, y);
     let b = pos2(at.x + width, y);
-    painter.line_segment([a, b], Stroke::new(2.0, ink));
-    painter.line_segment([a, a - vec2(0.0, 5.0)], Stroke::new(1.5, ink));
-    painter.line_segment([b, b - vec2(0.0, 5.0)], Stroke::new(1.5, ink));
     let galley = painter.layout_no_wrap(text, FontId::proportional(11.0), ink);
     let text_pos = pos2(at.x + width + 5.0, y - galley.size().y + 2.0);
     let r = Rect::from_min_size(text_pos, galley.size())
         .union(Rect::from_two_pos(a, b - vec2(0.0, 6.0)));
+    // A light backing keeps the bar readable on dark tile basemaps too.
+    painter.rect_filled(
+        r.expand(3.0),
+        2.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 150),
+    );
+    painter.line_segment([a, b], Stroke::new(2.0, ink));
+    painter.line_segment([a, a - vec2(0.0, 5.0)], Stroke::new(1.5, ink));
+    painter.line_segment([b, b - vec2(0.0, 5.0)], Stroke::new(1.5, ink));
     halo_text(
         painter,
         text_pos,

@@ -72,7 +72,11 @@ pub fn tile_range(bbox: [f64; 4], z: u8) -> (u32, u32, u32, u32) {
 ///
 /// # Errors
 /// When the region needs more than 20 000 tiles, or rasterising fails.
-pub fn render_tiles(bbox: [f64; 4], zooms: RangeInclusive<u8>) -> Result<Vec<EncodedTile>, String> {
+pub fn render_tiles(
+    bbox: [f64; 4],
+    zooms: RangeInclusive<u8>,
+    style: &BasemapStyle,
+) -> Result<Vec<EncodedTile>, String> {
     let count: u64 = zooms
         .clone()
         .map(|z| {
@@ -85,14 +89,13 @@ pub fn render_tiles(bbox: [f64; 4], zooms: RangeInclusive<u8>) -> Result<Vec<Enc
             "{count} tiles: too many for one package (at most 20 000); use a smaller region or fewer zooms"
         ));
     }
-    let style = BasemapStyle::default();
     let mut out = Vec::with_capacity(count as usize);
     for z in zooms {
         let (x0, y0, x1, y1) = tile_range(bbox, z);
         for cy in (y0..=y1).step_by(CHUNK as usize) {
             for cx in (x0..=x1).step_by(CHUNK as usize) {
                 let (w, h) = ((x1 + 1 - cx).min(CHUNK), (y1 + 1 - cy).min(CHUNK));
-                let img = render_block(&style, z, cx, cy, w, h)?;
+                let img = render_block(style, z, cx, cy, w, h)?;
                 for ty in 0..h {
                     for tx in 0..w {
                         let tile = image::imageops::crop_imm(&img, tx * 256, ty * 256, 256, 256)
@@ -178,12 +181,14 @@ fn encode_png(img: &RgbaImage) -> Result<Vec<u8>, String> {
 pub fn make_package(
     bbox: [f64; 4],
     zooms: RangeInclusive<u8>,
+    style: TileStyle,
     out: &Path,
 ) -> Result<(usize, u64), String> {
-    let tiles = render_tiles(bbox, zooms.clone())?;
+    let tiles = render_tiles(bbox, zooms.clone(), &style.palette())?;
     let options = WriteOptions {
         name: format!(
-            "sitview embedded basemap, zoom {}–{}",
+            "sitview embedded basemap ({}), zoom {}–{}",
+            style.name(),
             zooms.start(),
             zooms.end()
         ),
@@ -210,9 +215,44 @@ pub fn make_package(
     Ok((tiles.len(), size))
 }
 
+/// The palette a package is drawn in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TileStyle {
+    /// The viewer's own colours.
+    #[default]
+    Light,
+    /// Dark land and sea with light labels, for a projector in a dim room.
+    Dark,
+}
+
+impl TileStyle {
+    pub fn name(self) -> &'static str {
+        match self {
+            TileStyle::Light => "light",
+            TileStyle::Dark => "dark",
+        }
+    }
+
+    pub fn palette(self) -> BasemapStyle {
+        match self {
+            TileStyle::Light => BasemapStyle::default(),
+            TileStyle::Dark => BasemapStyle::dark(),
+        }
+    }
+
+    /// `light` or `dark`, for the command line.
+    pub fn parse(s: &str) -> Result<TileStyle, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "light" => Ok(TileStyle::Light),
+            "dark" => Ok(TileStyle::Dark),
+            other => Err(format!("unknown style {other:?}: use light or dark")),
+        }
+    }
+}
+
 /// The `sitview tiles` command.
-pub fn cli(bbox: [f64; 4], zooms: RangeInclusive<u8>, out: &Path) -> ExitCode {
-    match make_package(bbox, zooms, out) {
+pub fn cli(bbox: [f64; 4], zooms: RangeInclusive<u8>, style: TileStyle, out: &Path) -> ExitCode {
+    match make_package(bbox, zooms, style, out) {
         Ok((n, size)) => {
             println!("{}: {n} tiles, {size} bytes", out.display());
             ExitCode::SUCCESS
