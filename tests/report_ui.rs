@@ -97,8 +97,12 @@ fn a_pasted_report_becomes_reviewed_incidents() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     h.get_by_label("Title").type_text("Shelling of Salaheddine");
     h.run_steps(1);
+    // The window stepped aside for the edit form (it sits over the side panel).
+    assert!(h.query_by_label("Report text").is_none());
     h.get_by_label("Apply changes").click();
-    h.run_steps(3);
+    h.run_steps(5);
+    // and comes back once the form is done.
+    h.get_by_label_contains("2 proposed · 2 accepted · 0 rejected");
 
     let ds = &h.state().doc.dataset;
     assert_eq!(ds.incidents.len(), 2);

@@ -574,6 +574,14 @@ impl SitviewApp {
                     &mut form.place_local,
                     "e.g. خان شيخون",
                 );
+                // egui's text fields lay right-to-left text out in typing order: show how it
+                // reads.
+                let shown = crate::text::visual(&form.place_local);
+                if shown != form.place_local {
+                    ui.label("");
+                    ui.label(RichText::new(format!("reads: {shown}")).weak());
+                    ui.end_row();
+                }
                 field(ui, "Admin area", &mut form.admin1, "governorate");
                 field(
                     ui,

@@ -48,6 +48,8 @@ pub struct ReportImport {
     hovered: Option<usize>,
     /// Where each pending candidate was drawn on the map in the last frame.
     pub drawn: Vec<(usize, egui::Pos2)>,
+    /// "Accept and edit": the window steps aside while the edit form is open, and comes back.
+    editing_accepted: bool,
 }
 
 impl ReportImport {
@@ -195,6 +197,7 @@ impl SitviewApp {
             }
             if edit {
                 self.begin_edit(at);
+                self.report.editing_accepted = true;
             }
             self.notice = Some(Notice {
                 text: format!(
@@ -220,6 +223,12 @@ impl SitviewApp {
         if !self.report.open {
             return;
         }
+        if self.report.editing_accepted {
+            if self.editing.is_some() {
+                return;
+            }
+            self.report.editing_accepted = false;
+        }
         let mut open = true;
         let mut find = false;
         let mut pick_file = false;
@@ -228,7 +237,8 @@ impl SitviewApp {
         r.hovered = None;
         egui::Window::new("Import a report")
             .open(&mut open)
-            .default_pos(egui::pos2(250.0, 40.0))
+            // Over the side panel, leaving the map and its proposals in view.
+            .default_pos(egui::pos2((ctx.content_rect().max.x - 600.0).max(0.0), 40.0))
             .default_width(560.0)
             .default_height(640.0)
             .vscroll(true)
