@@ -30,15 +30,16 @@
 use std::borrow::Cow;
 
 use csv::ByteRecord;
-use serde_json::{Map, Value};
 
 use super::csv_generic::{
     RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric,
-    detect_delimiter, first_line, list_columns, locate, maybe_filled, parse_count, put_extra,
+    detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
-use crate::model::{Dataset, DatePrecision, Incident, LocationPrecision, Source};
+use crate::model::{
+    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, LocationPrecision, Source,
+};
 
 /// The columns of the current ACLED export, in its order.
 pub const COLUMNS: [&str; 31] = [
@@ -121,8 +122,15 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     if reader.next(&mut rec)?.is_none() {
         return Err(FormatError::new("the file is empty"));
     }
+    let cols = Columns::from_header(&rec)?;
+    let mut extra = ExtraBuilder::default();
+    let extra_keys = (cols.extra.iter())
+        .map(|(i, name)| (*i, extra.key(name)))
+        .collect();
     let mut rows = Rows {
-        cols: Columns::from_header(&rec)?,
+        cols,
+        extra_keys,
+        extra,
         warnings,
         incidents: Vec::new(),
         ids: UniqueIds::default(),
@@ -244,6 +252,10 @@ impl Columns {
 /// Turns ACLED records into incidents.
 struct Rows {
     cols: Columns,
+    /// The key each column in `cols.extra` is kept under.
+    extra_keys: Vec<(usize, ExtraKey)>,
+    /// Builds each row's `extra`.
+    extra: ExtraBuilder,
     warnings: Warnings,
     incidents: Vec<Incident>,
     ids: UniqueIds,
@@ -256,23 +268,9 @@ impl Rows {
     fn read(&mut self, rec: &ByteRecord, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
+        let x = &mut self.extra;
         w.ragged(line, rec.len(), c.count);
-        // Room for the row's `extra` entries up front (rarer ones, the text of a value that
-        // cannot be read, may still make it grow): the filled extra columns, `event_type`
-        // and fields beyond the header.
-        let filled = c
-            .extra
-            .iter()
-            .filter(|(i, _)| maybe_filled(rec, *i))
-            .count();
-        let mut inc = Incident {
-            extra: Map::with_capacity(
-                filled
-                    + usize::from(cell(rec, c.event_type).is_some())
-                    + rec.len().saturating_sub(c.count),
-            ),
-            ..Default::default()
-        };
+        let mut inc = Incident::default();
         let id = match cell(rec, c.id) {
             Some(id) => id.to_owned(),
             None => {
@@ -287,7 +285,7 @@ impl Rows {
         }
         inc.id = id;
 
-        inc.date_precision = time_precision(rec, c.time_precision, line, w, &mut inc.extra);
+        inc.date_precision = time_precision(rec, c.time_precision, line, w, x);
         match cell(rec, c.date) {
             None => w.line(line, "no event_date; listed as undated"),
             Some(s) => {
@@ -302,7 +300,7 @@ impl Rows {
                         line,
                         format!("event_date {s:?} is not a date; listed as undated (the text is kept)"),
                     );
-                        put_extra(&mut inc.extra, "event_date", s);
+                        put_extra(x, "event_date", s);
                     }
                 }
             }
@@ -313,12 +311,12 @@ impl Rows {
         if inc.location.is_none() {
             for (key, v) in [("latitude", lat), ("longitude", lon)] {
                 if let Some(v) = v {
-                    put_extra(&mut inc.extra, key, v);
+                    put_extra(x, key, v);
                 }
             }
         }
         (inc.location_precision, inc.location_radius_m) =
-            geo_precision(rec, c.geo_precision, line, w, &mut inc.extra);
+            geo_precision(rec, c.geo_precision, line, w, x);
 
         inc.place = cell(rec, c.location).unwrap_or_default().to_owned();
         inc.admin1 = cell(rec, c.admin1).map(str::to_owned);
@@ -326,7 +324,7 @@ impl Rows {
         inc.category = match (cell(rec, c.sub_event_type), event_type) {
             (Some(sub), et) => {
                 if let Some(et) = et {
-                    put_extra(&mut inc.extra, "event_type", et);
+                    put_extra(x, "event_type", et);
                 }
                 sub.to_owned()
             }
@@ -350,7 +348,7 @@ impl Rows {
                     line,
                     format!("fatalities {s:?} is not a whole number; kept as text"),
                 );
-                put_extra(&mut inc.extra, "fatalities", s);
+                put_extra(x, "fatalities", s);
             }
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
@@ -363,18 +361,19 @@ impl Rows {
             }];
         }
         if let Some(tags) = cell(rec, c.tags) {
-            read_tags(tags, &mut inc, line, w);
+            read_tags(tags, &mut inc, x, line, w);
         }
-        for (i, name) in &c.extra {
-            if let Some(v) = cell(rec, Some(*i)) {
-                put_extra(&mut inc.extra, name, v);
+        for &(i, key) in &self.extra_keys {
+            if let Some(v) = cell(rec, Some(i)) {
+                x.push(key, v);
             }
         }
         for i in c.count..rec.len() {
             if let Some(v) = cell(rec, Some(i)) {
-                put_extra(&mut inc.extra, &format!("column {}", i + 1), v);
+                put_extra(x, &format!("column {}", i + 1), v);
             }
         }
+        inc.extra = x.finish();
         self.incidents.push(inc);
     }
 
@@ -406,7 +405,7 @@ impl Rows {
                         ),
                     );
                     let text = format!("{:02}/{:02}/{}", n.first, n.second, n.year);
-                    put_extra(&mut inc.extra, "event_date", &text);
+                    inc.extra.insert("event_date".to_owned(), text.into());
                 }
             }
         }
@@ -420,7 +419,7 @@ fn time_precision(
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
-    extra: &mut Map<String, Value>,
+    extra: &mut ExtraBuilder,
 ) -> DatePrecision {
     match cell(rec, col) {
         None | Some("1") => DatePrecision::Day,
@@ -443,7 +442,7 @@ fn geo_precision(
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
-    extra: &mut Map<String, Value>,
+    extra: &mut ExtraBuilder,
 ) -> (LocationPrecision, Option<f64>) {
     match cell(rec, col) {
         None | Some("1") => (LocationPrecision::Exact, None),
@@ -577,7 +576,7 @@ fn tags(inc: &Incident) -> Cow<'_, str> {
 
 /// Reads the `sitview:` entries of a `tags` cell into the incident (see [`write`]); the other
 /// tags are kept as text in `extra`.
-fn read_tags(tags: &str, inc: &mut Incident, line: u64, w: &mut Warnings) {
+fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w: &mut Warnings) {
     let mut own: Vec<&str> = Vec::new();
     let mut urls: Vec<String> = Vec::new();
     for part in tags.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -629,9 +628,9 @@ fn read_tags(tags: &str, inc: &mut Incident, line: u64, w: &mut Warnings) {
     }
     if own.len() == tags.split(';').filter(|p| !p.trim().is_empty()).count() {
         // No `sitview:` entry: the file's own tags, exactly as written.
-        put_extra(&mut inc.extra, "tags", tags);
+        put_extra(x, "tags", tags);
     } else if !own.is_empty() {
-        put_extra(&mut inc.extra, "tags", &own.join("; "));
+        put_extra(x, "tags", &own.join("; "));
     }
 }
 
@@ -658,11 +657,7 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>, sep: &str) -> Cow<'a, str> {
 
 /// An `extra` value as text (numbers and JSON values as JSON).
 fn extra_text<'a>(inc: &'a Incident, key: &str) -> Option<Cow<'a, str>> {
-    match inc.extra.get(key)? {
-        Value::Null => None,
-        Value::String(s) => Some(Cow::Borrowed(s)),
-        other => Some(Cow::Owned(other.to_string())),
-    }
+    inc.extra.get(key)?.to_text()
 }
 
 #[cfg(test)]

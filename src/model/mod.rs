@@ -2,8 +2,11 @@
 //! place and date are known. Pure data and invariants: no egui, no I/O.
 
 mod day;
+mod extra;
+pub(crate) mod hash;
 
 pub use day::{Day, DayParseError, days_in_month};
+pub use extra::{Extra, ExtraBuilder, ExtraKey, ExtraValue};
 
 use std::collections::BTreeMap;
 
@@ -155,7 +158,7 @@ pub struct Incident {
     pub notes: Option<String>,
     pub sources: Vec<Source>,
     /// Properties this program does not interpret, kept so that saving loses nothing.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Incident {
