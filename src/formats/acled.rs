@@ -122,20 +122,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     if reader.next(&mut rec)?.is_none() {
         return Err(FormatError::new("the file is empty"));
     }
-    let cols = Columns::from_header(&rec)?;
-    let mut extra = ExtraBuilder::default();
-    let extra_keys = (cols.extra.iter())
-        .map(|(i, name)| (*i, extra.key(name)))
-        .collect();
-    let mut rows = Rows {
-        cols,
-        extra_keys,
-        extra,
-        warnings,
-        incidents: Vec::new(),
-        ids: UniqueIds::default(),
-        dates: DateColumn::new(),
-    };
+    let mut rows = Rows::new(Columns::from_header(&rec)?, warnings);
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
@@ -148,6 +135,121 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     }
     let (incidents, warnings) = rows.finish();
     Ok(Loaded {
+        dataset: Dataset {
+            incidents,
+            ..Default::default()
+        },
+        warnings,
+        records,
+        format: Format::Acled,
+    })
+}
+
+/// [`read_path`] reads a file in pieces of about this size.
+const PIECE_BYTES: usize = 8 << 20;
+
+/// Reads the ACLED export at `path` as [`read`] would, without ever holding the whole file in
+/// memory: piece by piece, each piece ending where a record ends (a record cut by the end of a
+/// piece, perhaps in a quoted line break, is read again from the start of the next).
+///
+/// `None` when this route does not take the file and the caller should read it whole and call
+/// [`super::read_bytes`]: a small file, one that is not an ACLED export, not UTF-8 (or starts
+/// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
+/// that such files get the usual result and messages.
+pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
+    read_pieces(path, PIECE_BYTES)
+}
+
+fn read_pieces(path: &std::path::Path, piece: usize) -> Option<Loaded> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    if len < piece as u64 || len > super::MAX_FILE_BYTES {
+        return None;
+    }
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * piece);
+    let mut at_end = false;
+    let mut rows: Option<Rows> = None;
+    let mut delimiter = None;
+    let mut rec = ByteRecord::new();
+    let mut records = 0usize;
+    // The line `buf[0]` is on, and how many bytes before it were read.
+    let mut line = 1u64;
+    let mut read = 0usize;
+    loop {
+        // Top the buffer up to a piece beyond what was carried over (the first piece holds
+        // what `sniff` looks at).
+        let want = buf.len()
+            + if delimiter.is_none() {
+                piece.max(8 << 10)
+            } else {
+                piece
+            };
+        while !at_end && buf.len() < want {
+            let old = buf.len();
+            buf.resize(want, 0);
+            let n = file.read(&mut buf[old..]).ok()?;
+            buf.truncate(old + n);
+            at_end = n == 0;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(text) => text,
+            // A character cut by the end of the piece: read with the next piece.
+            Err(e) if e.error_len().is_none() && !at_end => {
+                std::str::from_utf8(&buf[..e.valid_up_to()]).ok()?
+            }
+            Err(_) => return None,
+        };
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None => {
+                if !sniff(text.as_bytes()) || text.starts_with('\u{feff}') {
+                    return None;
+                }
+                *delimiter.insert(detect_delimiter(first_line(text))?)
+            }
+        };
+        let mut reader = Records::starting_on_line(text, delimiter, true, line);
+        let mut done = text.len();
+        while let Some(l) = reader.next(&mut rec).ok()? {
+            if !at_end && reader.position() >= text.len() {
+                // This record may go on in the next piece: read it again from there.
+                done = reader.record_start();
+                break;
+            }
+            match &mut rows {
+                Some(rows) => {
+                    records += 1;
+                    rows.read(&rec, l);
+                }
+                None => {
+                    let cols = Columns::from_header(&rec).ok()?;
+                    rows = Some(Rows::new(cols, Warnings::default()));
+                }
+            }
+        }
+        line = reader.line_at(done);
+        read += done;
+        buf.drain(..done);
+        if let Some(rows) = rows
+            .as_mut()
+            .filter(|r| r.incidents.capacity() < records + 1)
+        {
+            // Room for the rest, estimated from the size of the records so far.
+            let per_record = (read / records.max(1)).max(1);
+            let left = usize::try_from(len)
+                .unwrap_or(usize::MAX)
+                .saturating_sub(read)
+                / per_record;
+            rows.incidents.reserve_exact(left + left / 32 + 1);
+            rows.ids.reserve(left + left / 32 + 1);
+        }
+        if at_end {
+            break;
+        }
+    }
+    let (incidents, warnings) = rows?.finish();
+    Some(Loaded {
         dataset: Dataset {
             incidents,
             ..Default::default()
@@ -265,6 +367,22 @@ struct Rows {
 }
 
 impl Rows {
+    fn new(cols: Columns, warnings: Warnings) -> Rows {
+        let mut extra = ExtraBuilder::default();
+        let extra_keys = (cols.extra.iter())
+            .map(|(i, name)| (*i, extra.key(name)))
+            .collect();
+        Rows {
+            cols,
+            extra_keys,
+            extra,
+            warnings,
+            incidents: Vec::new(),
+            ids: UniqueIds::default(),
+            dates: DateColumn::new(),
+        }
+    }
+
     fn read(&mut self, rec: &ByteRecord, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
@@ -663,6 +781,65 @@ fn extra_text<'a>(inc: &'a Incident, key: &str) -> Option<Cow<'a, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_in_pieces_as_read_whole() {
+        // Quoted line breaks (LF and CRLF), multi-byte characters, a short row, a bad date,
+        // repeated ids and a day-first column: wherever the pieces end, the result is the same.
+        let mut text = format!("{HEADER}\r\n");
+        for i in 0..60 {
+            let notes = match i % 4 {
+                0 => "\"Shelling of the \r\nold city; \"\"heavy\"\"\"".to_owned(),
+                1 => "\"Ḥalab — al-Ḥamdāniyya\n\nsecond paragraph\"".to_owned(),
+                2 => "Airstrike near Ar-Raqqa".to_owned(),
+                _ => String::new(),
+            };
+            let date = match i % 7 {
+                3 => "2016-09-31".to_owned(),
+                _ => format!("{:02}/09/2016", 1 + i % 28),
+            };
+            let id = if i % 11 == 5 {
+                "SYR5".to_owned()
+            } else {
+                format!("SYR{i}")
+            };
+            let row = format!(
+                "{id},{date},2016,1,Political violence,Battles,Armed clash,Actor {a},,1,\
+                 Civilians (Syria),,7,17,,760,Middle East,Syria,Aleppo,Jebel Saman,Aleppo,\
+                 Aleppo - Bustan al-Qasr,36.{i:02},37.1,{g},SOHR,National,{notes},{f},,{t}",
+                a = i % 3,
+                g = 1 + i % 3,
+                f = i % 5,
+                t = 1_600_000_000 + i,
+            );
+            if i == 17 {
+                text.push_str("SYR17,2016-09-02,2016\r\n");
+            } else {
+                text.push_str(&row);
+                text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+            }
+        }
+        let whole = read(text.as_bytes()).unwrap();
+        assert!(!whole.warnings.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acled.csv");
+        std::fs::write(&path, &text).unwrap();
+        for piece in [1, 2, 3, 7, 64, 333, 1000, text.len()] {
+            let pieces = read_pieces(&path, piece).expect("read in pieces");
+            assert_eq!(pieces.dataset, whole.dataset, "pieces of {piece} bytes");
+            assert_eq!(pieces.warnings, whole.warnings, "pieces of {piece} bytes");
+            assert_eq!(pieces.records, whole.records);
+        }
+        // Not taken: smaller than a piece, not UTF-8, not ACLED.
+        assert!(read_pieces(&path, text.len() + 1).is_none());
+        let mut latin1 = text.clone().into_bytes();
+        let at = latin1.len() - 10;
+        latin1[at] = 0xe9;
+        std::fs::write(&path, &latin1).unwrap();
+        assert!(read_pieces(&path, 64).is_none());
+        std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
+        assert!(read_pieces(&path, 64).is_none());
+    }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
 

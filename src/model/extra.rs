@@ -283,6 +283,8 @@ pub struct ExtraBuilder {
 /// nothing.
 #[derive(Debug, Default)]
 struct SharedValues {
+    /// The value given last: in an export sorted by date or place, the next row often has it.
+    last: Option<Arc<str>>,
     seen: HashSet<Arc<str>, IdHash>,
     lookups: u32,
     misses: u32,
@@ -299,8 +301,12 @@ impl SharedValues {
         if self.off {
             return s.into();
         }
+        if let Some(last) = self.last.as_ref().filter(|last| ***last == *s) {
+            return last.clone();
+        }
         if let Some(v) = self.seen.get(s) {
             self.lookups += 1;
+            self.last = Some(v.clone());
             return v.clone();
         }
         let v: Arc<str> = s.into();
@@ -309,8 +315,10 @@ impl SharedValues {
         if self.lookups == Self::TRIAL && self.misses > Self::TRIAL / 2 {
             self.off = true;
             self.seen = HashSet::default();
+            self.last = None;
         } else if self.seen.len() < Self::MAX {
             self.seen.insert(v.clone());
+            self.last = Some(v.clone());
         }
         v
     }
