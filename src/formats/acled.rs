@@ -157,22 +157,125 @@ const PIECE_BYTES: usize = 8 << 20;
 /// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
 /// that such files get the usual result and messages.
 pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
-    read_pieces(path, PIECE_BYTES)
+    read_pieces(path, PIECE_BYTES, &mut |_| true)
 }
 
-fn read_pieces(path: &std::path::Path, piece: usize) -> Option<Loaded> {
-    use std::io::Read as _;
-    let mut file = std::fs::File::open(path).ok()?;
+/// As [`read_path`], telling `progress` how many bytes are read (and parsed) after each piece;
+/// `progress` returning false stops the reading (and gives `None`).
+pub fn read_path_with_progress(
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Loaded> {
+    read_pieces(path, PIECE_BYTES, progress)
+}
+
+/// Records handed from the thread that reads and splits the file to the one that makes
+/// incidents of them.
+enum Batch {
+    /// The records (with the line each starts on) in `records[..used]`, and how many bytes of
+    /// the file are read up to the end of the last.
+    Records {
+        records: Vec<(ByteRecord, u64)>,
+        used: usize,
+        read: usize,
+    },
+    /// The file is not one [`read_path`] takes, or reading it failed.
+    Odd,
+}
+
+/// Records per [`Batch`]: enough to keep the handing over cheap, few enough that the batches
+/// in flight hold little memory.
+const BATCH_RECORDS: usize = 1024;
+
+fn read_pieces(
+    path: &std::path::Path,
+    piece: usize,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Loaded> {
+    let file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len < piece as u64 || len > super::MAX_FILE_BYTES {
         return None;
     }
+    let len = usize::try_from(len).ok()?;
+    // One thread reads the file and splits it into records, this one makes incidents of them
+    // (about three quarters of the work), so that a load uses two cores.
+    let (batches, from_splitter) = std::sync::mpsc::sync_channel(4);
+    let (to_splitter, spent) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if split_records(file, piece, &batches, &spent).is_none() {
+                let _ = batches.send(Batch::Odd);
+            }
+        });
+        let mut rows: Option<Rows> = None;
+        let mut count = 0usize;
+        for batch in from_splitter {
+            let Batch::Records {
+                records,
+                used,
+                read,
+            } = batch
+            else {
+                return None;
+            };
+            for (rec, line) in &records[..used] {
+                match &mut rows {
+                    Some(rows) => {
+                        count += 1;
+                        rows.read(rec, *line);
+                    }
+                    None => {
+                        let cols = Columns::from_header(rec).ok()?;
+                        rows = Some(Rows::new(cols, Warnings::default()));
+                    }
+                }
+            }
+            if let Some(rows) = rows
+                .as_mut()
+                .filter(|r| count >= RESERVE_AFTER && r.incidents.capacity() < count + 1)
+            {
+                // Room for the rest, estimated from the size of the records so far.
+                let per_record = (read / count).max(1);
+                let left = len.saturating_sub(read) / per_record;
+                rows.incidents.reserve_exact(left + left / 32 + 1);
+                rows.ids.reserve(left + left / 32 + 1);
+            }
+            // Hand the records back to be filled again (unless the splitter is done).
+            let _ = to_splitter.send(records);
+            if !progress(read as u64) {
+                // Dropping the receiver stops the splitter at its next batch.
+                return None;
+            }
+        }
+        let (incidents, warnings) = rows?.finish();
+        Some(Loaded {
+            dataset: Dataset {
+                incidents,
+                ..Default::default()
+            },
+            warnings,
+            records: count,
+            format: Format::Acled,
+        })
+    })
+}
+
+/// Reads `file` piece by piece and sends its records (the header first) in batches; `None`
+/// when the file is not one [`read_path`] takes or reading it fails, and when the receiver is
+/// gone.
+fn split_records(
+    mut file: std::fs::File,
+    piece: usize,
+    batches: &std::sync::mpsc::SyncSender<Batch>,
+    spent: &std::sync::mpsc::Receiver<Vec<(ByteRecord, u64)>>,
+) -> Option<()> {
+    use std::io::Read as _;
     let mut buf: Vec<u8> = Vec::with_capacity(2 * piece);
     let mut at_end = false;
-    let mut rows: Option<Rows> = None;
     let mut delimiter = None;
-    let mut rec = ByteRecord::new();
-    let mut records = 0usize;
+    let mut batch: Vec<(ByteRecord, u64)> = Vec::new();
+    let mut used = 0;
     // The line `buf[0]` is on, and how many bytes before it were read.
     let mut line = 1u64;
     let mut read = 0usize;
@@ -186,10 +289,8 @@ fn read_pieces(path: &std::path::Path, piece: usize) -> Option<Loaded> {
                 piece
             };
         while !at_end && buf.len() < want {
-            let old = buf.len();
-            buf.resize(want, 0);
-            let n = file.read(&mut buf[old..]).ok()?;
-            buf.truncate(old + n);
+            let room = (want - buf.len()) as u64;
+            let n = (&mut file).take(room).read_to_end(&mut buf).ok()?;
             at_end = n == 0;
         }
         let text = match std::str::from_utf8(&buf) {
@@ -211,53 +312,48 @@ fn read_pieces(path: &std::path::Path, piece: usize) -> Option<Loaded> {
         };
         let mut reader = Records::starting_on_line(text, delimiter, true, line);
         let mut done = text.len();
-        while let Some(l) = reader.next(&mut rec).ok()? {
+        loop {
+            if used == batch.len() {
+                batch.push((ByteRecord::new(), 0));
+            }
+            let (rec, rec_line) = &mut batch[used];
+            let Some(l) = reader.next(rec).ok()? else {
+                break;
+            };
             if !at_end && reader.position() >= text.len() {
                 // This record may go on in the next piece: read it again from there.
                 done = reader.record_start();
                 break;
             }
-            match &mut rows {
-                Some(rows) => {
-                    records += 1;
-                    rows.read(&rec, l);
-                }
-                None => {
-                    let cols = Columns::from_header(&rec).ok()?;
-                    rows = Some(Rows::new(cols, Warnings::default()));
-                }
+            *rec_line = l;
+            used += 1;
+            if used == BATCH_RECORDS {
+                let read = read + reader.position();
+                let full = std::mem::replace(&mut batch, spent.try_recv().unwrap_or_default());
+                batches
+                    .send(Batch::Records {
+                        records: full,
+                        used,
+                        read,
+                    })
+                    .ok()?;
+                used = 0;
             }
         }
         line = reader.line_at(done);
         read += done;
         buf.drain(..done);
-        if let Some(rows) = rows
-            .as_mut()
-            .filter(|r| r.incidents.capacity() < records + 1)
-        {
-            // Room for the rest, estimated from the size of the records so far.
-            let per_record = (read / records.max(1)).max(1);
-            let left = usize::try_from(len)
-                .unwrap_or(usize::MAX)
-                .saturating_sub(read)
-                / per_record;
-            rows.incidents.reserve_exact(left + left / 32 + 1);
-            rows.ids.reserve(left + left / 32 + 1);
-        }
         if at_end {
             break;
         }
     }
-    let (incidents, warnings) = rows?.finish();
-    Some(Loaded {
-        dataset: Dataset {
-            incidents,
-            ..Default::default()
-        },
-        warnings,
-        records,
-        format: Format::Acled,
-    })
+    batches
+        .send(Batch::Records {
+            records: batch,
+            used,
+            read,
+        })
+        .ok()
 }
 
 /// Where the columns this reader interprets are; the others go to `extra`.
@@ -825,20 +921,26 @@ mod tests {
         let path = dir.path().join("acled.csv");
         std::fs::write(&path, &text).unwrap();
         for piece in [1, 2, 3, 7, 64, 333, 1000, text.len()] {
-            let pieces = read_pieces(&path, piece).expect("read in pieces");
+            let pieces = read_pieces(&path, piece, &mut |_| true).expect("read in pieces");
             assert_eq!(pieces.dataset, whole.dataset, "pieces of {piece} bytes");
             assert_eq!(pieces.warnings, whole.warnings, "pieces of {piece} bytes");
             assert_eq!(pieces.records, whole.records);
         }
         // Not taken: smaller than a piece, not UTF-8, not ACLED.
-        assert!(read_pieces(&path, text.len() + 1).is_none());
+        assert!(read_pieces(&path, text.len() + 1, &mut |_| true).is_none());
+        let mut calls = 0;
+        let stop = read_pieces(&path, 1000, &mut |_| {
+            calls += 1;
+            false
+        });
+        assert!(stop.is_none() && calls == 1, "{calls}");
         let mut latin1 = text.clone().into_bytes();
         let at = latin1.len() - 10;
         latin1[at] = 0xe9;
         std::fs::write(&path, &latin1).unwrap();
-        assert!(read_pieces(&path, 64).is_none());
+        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
         std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
-        assert!(read_pieces(&path, 64).is_none());
+        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
     }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
