@@ -273,6 +273,8 @@ pub struct ExtraBuilder {
     values: Vec<SharedValues>,
     /// The row being built.
     row: Vec<(ExtraKey, ExtraValue)>,
+    /// By [`ExtraKey`]: where in `row` the key is, if it is there.
+    in_row: Vec<Option<u32>>,
     /// The key lists built so far, by their keys.
     lists: HashMap<Box<[u32]>, Keys, IdHash>,
     scratch: Vec<u32>,
@@ -334,6 +336,7 @@ impl ExtraBuilder {
         self.names.push(name.into());
         self.ids.insert(name.into(), k);
         self.values.push(SharedValues::default());
+        self.in_row.push(None);
         k
     }
 
@@ -350,9 +353,13 @@ impl ExtraBuilder {
     }
 
     fn push_value(&mut self, key: ExtraKey, value: ExtraValue) {
-        match self.row.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => *v = value,
-            None => self.row.push((key, value)),
+        let at = &mut self.in_row[key.0 as usize];
+        match *at {
+            Some(i) => self.row[i as usize].1 = value,
+            None => {
+                *at = u32::try_from(self.row.len()).ok();
+                self.row.push((key, value));
+            }
         }
     }
 
@@ -363,6 +370,9 @@ impl ExtraBuilder {
         }
         self.scratch.clear();
         self.scratch.extend(self.row.iter().map(|(k, _)| k.0));
+        for &k in &self.scratch {
+            self.in_row[k as usize] = None;
+        }
         let keys = match self.lists.get(self.scratch.as_slice()) {
             Some(keys) => keys.clone(),
             None => {
