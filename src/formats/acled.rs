@@ -153,7 +153,8 @@ const PIECE_BYTES: usize = 8 << 20;
 /// piece, perhaps in a quoted line break, is read again from the start of the next).
 ///
 /// `None` when this route does not take the file and the caller should read it whole and call
-/// [`super::read_bytes`]: a small file, one that is not an ACLED export, not UTF-8 (or starts
+/// [`super::read_bytes`]: a small file, one that is not an ACLED export (or that `read_bytes`
+/// would try as another format first, by its name or its first bytes), not UTF-8 (or starts
 /// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
 /// that such files get the usual result and messages.
 pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
@@ -192,6 +193,14 @@ fn read_pieces(
     piece: usize,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Option<Loaded> {
+    // A name that says another format leaves the file to `read_bytes`, which tries that first.
+    let ext = (path.extension().and_then(|e| e.to_str())).map(str::to_ascii_lowercase);
+    let other = [
+        "geojson", "json", "geojsonl", "geojsons", "ndjson", "jsonl", "kml", "kmz",
+    ];
+    if ext.is_some_and(|e| other.contains(&e.as_str())) {
+        return None;
+    }
     let file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len < piece as u64 || len > super::MAX_FILE_BYTES {
@@ -304,7 +313,13 @@ fn split_records(
         let delimiter = match delimiter {
             Some(d) => d,
             None => {
-                if !sniff(text.as_bytes()) || text.starts_with('\u{feff}') {
+                // What `read_bytes` would take for another format is left to it.
+                let first = text.bytes().find(|b| !b.is_ascii_whitespace());
+                if !sniff(text.as_bytes())
+                    || text.starts_with('\u{feff}')
+                    || matches!(first, Some(b'{' | b'[' | 0x1E))
+                    || super::kml::sniff(text.as_bytes())
+                {
                     return None;
                 }
                 *delimiter.insert(detect_delimiter(first_line(text))?)
@@ -941,6 +956,9 @@ mod tests {
         assert!(read_pieces(&path, 64, &mut |_| true).is_none());
         std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
         assert!(read_pieces(&path, 64, &mut |_| true).is_none());
+        let json = dir.path().join("acled.json");
+        std::fs::write(&json, &text).unwrap();
+        assert!(read_pieces(&json, 64, &mut |_| true).is_none());
     }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
