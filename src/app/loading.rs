@@ -1,5 +1,5 @@
 //! Opening a file off the UI thread: the bytes are read in chunks (progress in bytes), then
-//! parsed and indexed, while the window stays live and shows a progress bar with Cancel.
+//! parsed and indexed (a large ACLED export is read and parsed piece by piece), while the window stays live and shows a progress bar with Cancel.
 //! Cancel stops the reading at once; a parse already running finishes in the background and
 //! its result is dropped.
 
@@ -135,6 +135,21 @@ struct Worker {
 
 impl Worker {
     fn run(self) -> Outcome {
+        // A large ACLED export is read and parsed piece by piece (the progress is in bytes
+        // parsed), never whole in memory; other files are read whole, then parsed.
+        let pieces = formats::acled::read_path_with_progress(&self.path, &mut |read| {
+            self.read.store(read, Ordering::Relaxed);
+            !self.cancel.load(Ordering::Relaxed)
+        });
+        if self.cancel.load(Ordering::Relaxed) {
+            return Outcome::Cancelled;
+        }
+        if let Some(loaded) = pieces {
+            // An ACLED export has no column choices to offer.
+            self.parsing.store(true, Ordering::Relaxed);
+            let doc = Document::new(loaded, Origin::File(self.path.clone()));
+            return Outcome::Loaded(Box::new(doc), None);
+        }
         let bytes = match self.read_file() {
             Ok(Some(b)) => Arc::new(b),
             Ok(None) => return Outcome::Cancelled,

@@ -30,15 +30,16 @@
 use std::borrow::Cow;
 
 use csv::ByteRecord;
-use serde_json::{Map, Value};
 
 use super::csv_generic::{
     RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric,
-    detect_delimiter, first_line, list_columns, locate, maybe_filled, parse_count, put_extra,
+    detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
-use crate::model::{Dataset, DatePrecision, Incident, LocationPrecision, Source};
+use crate::model::{
+    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, LocationPrecision, Source,
+};
 
 /// The columns of the current ACLED export, in its order.
 pub const COLUMNS: [&str; 31] = [
@@ -121,13 +122,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     if reader.next(&mut rec)?.is_none() {
         return Err(FormatError::new("the file is empty"));
     }
-    let mut rows = Rows {
-        cols: Columns::from_header(&rec)?,
-        warnings,
-        incidents: Vec::new(),
-        ids: UniqueIds::default(),
-        dates: DateColumn::new(),
-    };
+    let mut rows = Rows::new(Columns::from_header(&rec)?, warnings);
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
@@ -148,6 +143,232 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
         records,
         format: Format::Acled,
     })
+}
+
+/// [`read_path`] reads a file in pieces of about this size.
+const PIECE_BYTES: usize = 8 << 20;
+
+/// Reads the ACLED export at `path` as [`read`] would, without ever holding the whole file in
+/// memory: piece by piece, each piece ending where a record ends (a record cut by the end of a
+/// piece, perhaps in a quoted line break, is read again from the start of the next).
+///
+/// `None` when this route does not take the file and the caller should read it whole and call
+/// [`super::read_bytes`]: a small file, one that is not an ACLED export (or that `read_bytes`
+/// would try as another format first, by its name or its first bytes), not UTF-8 (or starts
+/// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
+/// that such files get the usual result and messages.
+pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
+    read_pieces(path, PIECE_BYTES, &mut |_| true)
+}
+
+/// As [`read_path`], telling `progress` how many bytes are read (and parsed) after each piece;
+/// `progress` returning false stops the reading (and gives `None`).
+pub fn read_path_with_progress(
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Loaded> {
+    read_pieces(path, PIECE_BYTES, progress)
+}
+
+/// Records handed from the thread that reads and splits the file to the one that makes
+/// incidents of them.
+enum Batch {
+    /// The records (with the line each starts on) in `records[..used]`, and how many bytes of
+    /// the file are read up to the end of the last.
+    Records {
+        records: Vec<(ByteRecord, u64)>,
+        used: usize,
+        read: usize,
+    },
+    /// The file is not one [`read_path`] takes, or reading it failed.
+    Odd,
+}
+
+/// Records per [`Batch`]: enough to keep the handing over cheap, few enough that the batches
+/// in flight hold little memory.
+const BATCH_RECORDS: usize = 1024;
+
+fn read_pieces(
+    path: &std::path::Path,
+    piece: usize,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Option<Loaded> {
+    // A name that says another format leaves the file to `read_bytes`, which tries that first.
+    let ext = (path.extension().and_then(|e| e.to_str())).map(str::to_ascii_lowercase);
+    let other = [
+        "geojson", "json", "geojsonl", "geojsons", "ndjson", "jsonl", "kml", "kmz",
+    ];
+    if ext.is_some_and(|e| other.contains(&e.as_str())) {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    if len < piece as u64 || len > super::MAX_FILE_BYTES {
+        return None;
+    }
+    let len = usize::try_from(len).ok()?;
+    // One thread reads the file and splits it into records, this one makes incidents of them
+    // (about three quarters of the work), so that a load uses two cores.
+    let (batches, from_splitter) = std::sync::mpsc::sync_channel(4);
+    let (to_splitter, spent) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if split_records(file, piece, &batches, &spent).is_none() {
+                let _ = batches.send(Batch::Odd);
+            }
+        });
+        let mut rows: Option<Rows> = None;
+        let mut count = 0usize;
+        for batch in from_splitter {
+            let Batch::Records {
+                records,
+                used,
+                read,
+            } = batch
+            else {
+                return None;
+            };
+            for (rec, line) in &records[..used] {
+                match &mut rows {
+                    Some(rows) => {
+                        count += 1;
+                        rows.read(rec, *line);
+                    }
+                    None => {
+                        let cols = Columns::from_header(rec).ok()?;
+                        rows = Some(Rows::new(cols, Warnings::default()));
+                    }
+                }
+            }
+            if let Some(rows) = rows
+                .as_mut()
+                .filter(|r| count >= RESERVE_AFTER && r.incidents.capacity() < count + 1)
+            {
+                // Room for the rest, estimated from the size of the records so far.
+                let per_record = (read / count).max(1);
+                let left = len.saturating_sub(read) / per_record;
+                rows.incidents.reserve_exact(left + left / 32 + 1);
+                rows.ids.reserve(left + left / 32 + 1);
+            }
+            // Hand the records back to be filled again (unless the splitter is done).
+            let _ = to_splitter.send(records);
+            if !progress(read as u64) {
+                // Dropping the receiver stops the splitter at its next batch.
+                return None;
+            }
+        }
+        let (incidents, warnings) = rows?.finish();
+        Some(Loaded {
+            dataset: Dataset {
+                incidents,
+                ..Default::default()
+            },
+            warnings,
+            records: count,
+            format: Format::Acled,
+        })
+    })
+}
+
+/// Reads `file` piece by piece and sends its records (the header first) in batches; `None`
+/// when the file is not one [`read_path`] takes or reading it fails, and when the receiver is
+/// gone.
+fn split_records(
+    mut file: std::fs::File,
+    piece: usize,
+    batches: &std::sync::mpsc::SyncSender<Batch>,
+    spent: &std::sync::mpsc::Receiver<Vec<(ByteRecord, u64)>>,
+) -> Option<()> {
+    use std::io::Read as _;
+    let mut buf: Vec<u8> = Vec::with_capacity(2 * piece);
+    let mut at_end = false;
+    let mut delimiter = None;
+    let mut batch: Vec<(ByteRecord, u64)> = Vec::new();
+    let mut used = 0;
+    // The line `buf[0]` is on, and how many bytes before it were read.
+    let mut line = 1u64;
+    let mut read = 0usize;
+    loop {
+        // Top the buffer up to a piece beyond what was carried over (the first piece holds
+        // what `sniff` looks at).
+        let want = buf.len()
+            + if delimiter.is_none() {
+                piece.max(8 << 10)
+            } else {
+                piece
+            };
+        while !at_end && buf.len() < want {
+            let room = (want - buf.len()) as u64;
+            let n = (&mut file).take(room).read_to_end(&mut buf).ok()?;
+            at_end = n == 0;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(text) => text,
+            // A character cut by the end of the piece: read with the next piece.
+            Err(e) if e.error_len().is_none() && !at_end => {
+                std::str::from_utf8(&buf[..e.valid_up_to()]).ok()?
+            }
+            Err(_) => return None,
+        };
+        let delimiter = match delimiter {
+            Some(d) => d,
+            None => {
+                // What `read_bytes` would take for another format is left to it.
+                let first = text.bytes().find(|b| !b.is_ascii_whitespace());
+                if !sniff(text.as_bytes())
+                    || text.starts_with('\u{feff}')
+                    || matches!(first, Some(b'{' | b'[' | 0x1E))
+                    || super::kml::sniff(text.as_bytes())
+                {
+                    return None;
+                }
+                *delimiter.insert(detect_delimiter(first_line(text))?)
+            }
+        };
+        let mut reader = Records::starting_on_line(text, delimiter, true, line);
+        let mut done = text.len();
+        loop {
+            if used == batch.len() {
+                batch.push((ByteRecord::new(), 0));
+            }
+            let (rec, rec_line) = &mut batch[used];
+            let Some(l) = reader.next(rec).ok()? else {
+                break;
+            };
+            if !at_end && reader.position() >= text.len() {
+                // This record may go on in the next piece: read it again from there.
+                done = reader.record_start();
+                break;
+            }
+            *rec_line = l;
+            used += 1;
+            if used == BATCH_RECORDS {
+                let read = read + reader.position();
+                let full = std::mem::replace(&mut batch, spent.try_recv().unwrap_or_default());
+                batches
+                    .send(Batch::Records {
+                        records: full,
+                        used,
+                        read,
+                    })
+                    .ok()?;
+                used = 0;
+            }
+        }
+        line = reader.line_at(done);
+        read += done;
+        buf.drain(..done);
+        if at_end {
+            break;
+        }
+    }
+    batches
+        .send(Batch::Records {
+            records: batch,
+            used,
+            read,
+        })
+        .ok()
 }
 
 /// Where the columns this reader interprets are; the others go to `extra`.
@@ -244,6 +465,10 @@ impl Columns {
 /// Turns ACLED records into incidents.
 struct Rows {
     cols: Columns,
+    /// The key each column in `cols.extra` is kept under.
+    extra_keys: Vec<(usize, ExtraKey)>,
+    /// Builds each row's `extra`.
+    extra: ExtraBuilder,
     warnings: Warnings,
     incidents: Vec<Incident>,
     ids: UniqueIds,
@@ -253,26 +478,28 @@ struct Rows {
 }
 
 impl Rows {
+    fn new(cols: Columns, warnings: Warnings) -> Rows {
+        let mut extra = ExtraBuilder::default();
+        let extra_keys = (cols.extra.iter())
+            .map(|(i, name)| (*i, extra.key(name)))
+            .collect();
+        Rows {
+            cols,
+            extra_keys,
+            extra,
+            warnings,
+            incidents: Vec::new(),
+            ids: UniqueIds::default(),
+            dates: DateColumn::new(),
+        }
+    }
+
     fn read(&mut self, rec: &ByteRecord, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
+        let x = &mut self.extra;
         w.ragged(line, rec.len(), c.count);
-        // Room for the row's `extra` entries up front (rarer ones, the text of a value that
-        // cannot be read, may still make it grow): the filled extra columns, `event_type`
-        // and fields beyond the header.
-        let filled = c
-            .extra
-            .iter()
-            .filter(|(i, _)| maybe_filled(rec, *i))
-            .count();
-        let mut inc = Incident {
-            extra: Map::with_capacity(
-                filled
-                    + usize::from(cell(rec, c.event_type).is_some())
-                    + rec.len().saturating_sub(c.count),
-            ),
-            ..Default::default()
-        };
+        let mut inc = Incident::default();
         let id = match cell(rec, c.id) {
             Some(id) => id.to_owned(),
             None => {
@@ -287,7 +514,7 @@ impl Rows {
         }
         inc.id = id;
 
-        inc.date_precision = time_precision(rec, c.time_precision, line, w, &mut inc.extra);
+        inc.date_precision = time_precision(rec, c.time_precision, line, w, x);
         match cell(rec, c.date) {
             None => w.line(line, "no event_date; listed as undated"),
             Some(s) => {
@@ -302,7 +529,7 @@ impl Rows {
                         line,
                         format!("event_date {s:?} is not a date; listed as undated (the text is kept)"),
                     );
-                        put_extra(&mut inc.extra, "event_date", s);
+                        put_extra(x, "event_date", s);
                     }
                 }
             }
@@ -313,12 +540,12 @@ impl Rows {
         if inc.location.is_none() {
             for (key, v) in [("latitude", lat), ("longitude", lon)] {
                 if let Some(v) = v {
-                    put_extra(&mut inc.extra, key, v);
+                    put_extra(x, key, v);
                 }
             }
         }
         (inc.location_precision, inc.location_radius_m) =
-            geo_precision(rec, c.geo_precision, line, w, &mut inc.extra);
+            geo_precision(rec, c.geo_precision, line, w, x);
 
         inc.place = cell(rec, c.location).unwrap_or_default().to_owned();
         inc.admin1 = cell(rec, c.admin1).map(str::to_owned);
@@ -326,7 +553,7 @@ impl Rows {
         inc.category = match (cell(rec, c.sub_event_type), event_type) {
             (Some(sub), et) => {
                 if let Some(et) = et {
-                    put_extra(&mut inc.extra, "event_type", et);
+                    put_extra(x, "event_type", et);
                 }
                 sub.to_owned()
             }
@@ -350,7 +577,7 @@ impl Rows {
                     line,
                     format!("fatalities {s:?} is not a whole number; kept as text"),
                 );
-                put_extra(&mut inc.extra, "fatalities", s);
+                put_extra(x, "fatalities", s);
             }
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
@@ -363,18 +590,19 @@ impl Rows {
             }];
         }
         if let Some(tags) = cell(rec, c.tags) {
-            read_tags(tags, &mut inc, line, w);
+            read_tags(tags, &mut inc, x, line, w);
         }
-        for (i, name) in &c.extra {
-            if let Some(v) = cell(rec, Some(*i)) {
-                put_extra(&mut inc.extra, name, v);
+        for &(i, key) in &self.extra_keys {
+            if let Some(v) = cell(rec, Some(i)) {
+                x.push(key, v);
             }
         }
         for i in c.count..rec.len() {
             if let Some(v) = cell(rec, Some(i)) {
-                put_extra(&mut inc.extra, &format!("column {}", i + 1), v);
+                put_extra(x, &format!("column {}", i + 1), v);
             }
         }
+        inc.extra = x.finish();
         self.incidents.push(inc);
     }
 
@@ -406,7 +634,7 @@ impl Rows {
                         ),
                     );
                     let text = format!("{:02}/{:02}/{}", n.first, n.second, n.year);
-                    put_extra(&mut inc.extra, "event_date", &text);
+                    inc.extra.insert("event_date".to_owned(), text.into());
                 }
             }
         }
@@ -420,7 +648,7 @@ fn time_precision(
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
-    extra: &mut Map<String, Value>,
+    extra: &mut ExtraBuilder,
 ) -> DatePrecision {
     match cell(rec, col) {
         None | Some("1") => DatePrecision::Day,
@@ -443,7 +671,7 @@ fn geo_precision(
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
-    extra: &mut Map<String, Value>,
+    extra: &mut ExtraBuilder,
 ) -> (LocationPrecision, Option<f64>) {
     match cell(rec, col) {
         None | Some("1") => (LocationPrecision::Exact, None),
@@ -577,7 +805,7 @@ fn tags(inc: &Incident) -> Cow<'_, str> {
 
 /// Reads the `sitview:` entries of a `tags` cell into the incident (see [`write`]); the other
 /// tags are kept as text in `extra`.
-fn read_tags(tags: &str, inc: &mut Incident, line: u64, w: &mut Warnings) {
+fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w: &mut Warnings) {
     let mut own: Vec<&str> = Vec::new();
     let mut urls: Vec<String> = Vec::new();
     for part in tags.split(';').map(str::trim).filter(|p| !p.is_empty()) {
@@ -629,9 +857,9 @@ fn read_tags(tags: &str, inc: &mut Incident, line: u64, w: &mut Warnings) {
     }
     if own.len() == tags.split(';').filter(|p| !p.trim().is_empty()).count() {
         // No `sitview:` entry: the file's own tags, exactly as written.
-        put_extra(&mut inc.extra, "tags", tags);
+        put_extra(x, "tags", tags);
     } else if !own.is_empty() {
-        put_extra(&mut inc.extra, "tags", &own.join("; "));
+        put_extra(x, "tags", &own.join("; "));
     }
 }
 
@@ -658,16 +886,80 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>, sep: &str) -> Cow<'a, str> {
 
 /// An `extra` value as text (numbers and JSON values as JSON).
 fn extra_text<'a>(inc: &'a Incident, key: &str) -> Option<Cow<'a, str>> {
-    match inc.extra.get(key)? {
-        Value::Null => None,
-        Value::String(s) => Some(Cow::Borrowed(s)),
-        other => Some(Cow::Owned(other.to_string())),
-    }
+    inc.extra.get(key)?.to_text()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_in_pieces_as_read_whole() {
+        // Quoted line breaks (LF and CRLF), multi-byte characters, a short row, a bad date,
+        // repeated ids and a day-first column: wherever the pieces end, the result is the same.
+        let mut text = format!("{HEADER}\r\n");
+        for i in 0..60 {
+            let notes = match i % 4 {
+                0 => "\"Shelling of the \r\nold city; \"\"heavy\"\"\"".to_owned(),
+                1 => "\"Ḥalab — al-Ḥamdāniyya\n\nsecond paragraph\"".to_owned(),
+                2 => "Airstrike near Ar-Raqqa".to_owned(),
+                _ => String::new(),
+            };
+            let date = match i % 7 {
+                3 => "2016-09-31".to_owned(),
+                _ => format!("{:02}/09/2016", 1 + i % 28),
+            };
+            let id = if i % 11 == 5 {
+                "SYR5".to_owned()
+            } else {
+                format!("SYR{i}")
+            };
+            let row = format!(
+                "{id},{date},2016,1,Political violence,Battles,Armed clash,Actor {a},,1,\
+                 Civilians (Syria),,7,17,,760,Middle East,Syria,Aleppo,Jebel Saman,Aleppo,\
+                 Aleppo - Bustan al-Qasr,36.{i:02},37.1,{g},SOHR,National,{notes},{f},,{t}",
+                a = i % 3,
+                g = 1 + i % 3,
+                f = i % 5,
+                t = 1_600_000_000 + i,
+            );
+            if i == 17 {
+                text.push_str("SYR17,2016-09-02,2016\r\n");
+            } else {
+                text.push_str(&row);
+                text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+            }
+        }
+        let whole = read(text.as_bytes()).unwrap();
+        assert!(!whole.warnings.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acled.csv");
+        std::fs::write(&path, &text).unwrap();
+        for piece in [1, 2, 3, 7, 64, 333, 1000, text.len()] {
+            let pieces = read_pieces(&path, piece, &mut |_| true).expect("read in pieces");
+            assert_eq!(pieces.dataset, whole.dataset, "pieces of {piece} bytes");
+            assert_eq!(pieces.warnings, whole.warnings, "pieces of {piece} bytes");
+            assert_eq!(pieces.records, whole.records);
+        }
+        // Not taken: smaller than a piece, not UTF-8, not ACLED.
+        assert!(read_pieces(&path, text.len() + 1, &mut |_| true).is_none());
+        let mut calls = 0;
+        let stop = read_pieces(&path, 1000, &mut |_| {
+            calls += 1;
+            false
+        });
+        assert!(stop.is_none() && calls == 1, "{calls}");
+        let mut latin1 = text.clone().into_bytes();
+        let at = latin1.len() - 10;
+        latin1[at] = 0xe9;
+        std::fs::write(&path, &latin1).unwrap();
+        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
+        std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
+        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
+        let json = dir.path().join("acled.json");
+        std::fs::write(&json, &text).unwrap();
+        assert!(read_pieces(&json, 64, &mut |_| true).is_none());
+    }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
 

@@ -24,12 +24,14 @@ use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
 use csv::ByteRecord;
-use serde_json::{Map, Value};
 
 use super::dates::{self, DateCell, DateColumn, DayOrder, NumericDate};
 use super::encoding::{self, Encoding};
 use super::{Format, FormatError, Loaded, Warning};
-use crate::model::{Casualties, Dataset, DatePrecision, Day, Incident, LonLat, Source};
+use crate::model::hash::IdHash;
+use crate::model::{
+    Casualties, Dataset, DatePrecision, Day, ExtraBuilder, ExtraKey, Incident, LonLat, Source,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing for the CSV family (also used by `acled` and `gdelt`).
@@ -219,6 +221,30 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// As [`Records::new`] for a piece of a file whose first byte is on line `line`.
+    pub(crate) fn starting_on_line(text: &'a str, delimiter: u8, quoting: bool, line: u64) -> Self {
+        Records {
+            line,
+            ..Records::new(text, delimiter, quoting)
+        }
+    }
+
+    /// The line byte `offset` (at or after the last record's start; line breaks there are
+    /// skipped) is on.
+    pub(crate) fn line_at(&mut self, offset: usize) -> u64 {
+        self.advance_to(offset)
+    }
+
+    /// The byte offset at which the last record read starts.
+    pub(crate) fn record_start(&self) -> usize {
+        self.byte
+    }
+
+    /// How far the parser has read: the end of the last record read, and of its line break.
+    pub(crate) fn position(&self) -> usize {
+        usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX)
+    }
+
     /// A guess at how many records follow, from the average size of the `records` read so
     /// far: for reserving room up front. At most one per 16 bytes left, so an odd start cannot
     /// make it absurd.
@@ -334,16 +360,6 @@ fn trim(s: &str) -> &str {
 /// Field `i` of `rec`, trimmed; `None` if absent, empty or a missing-value marker.
 pub(crate) fn cell(rec: &ByteRecord, i: Option<usize>) -> Option<&str> {
     raw_cell(rec, i?).filter(|s| !is_missing(s))
-}
-
-/// Whether field `i` of `rec` may hold a value, for making room: true for every field
-/// [`cell`] reads a value from (and for a few it does not: invalid UTF-8, non-ASCII spaces).
-pub(crate) fn maybe_filled(rec: &ByteRecord, i: usize) -> bool {
-    const MARKERS: [&[u8]; 6] = [b"na", b"n/a", b"#n/a", b"null", b"none", b"nan"];
-    rec.get(i).is_some_and(|f| {
-        let f = f.trim_ascii();
-        !f.is_empty() && (f.len() > 4 || !MARKERS.iter().any(|m| m.eq_ignore_ascii_case(f)))
-    })
 }
 
 /// Empty cells and the markers tools write for "no value": `NA`, `N/A`, `#N/A`, `NULL`,
@@ -463,64 +479,6 @@ pub(crate) fn check_position(
     None
 }
 
-/// A fast hasher for ids and their 64-bit hashes (FxHash-style multiply-rotate over 8-byte
-/// words, with a final avalanche so that every bit of the result depends on every input bit).
-///
-/// It is not keyed, so someone who crafts a file could make many ids share a hash: that only
-/// makes loading that file slower (the ids stay correct, see [`UniqueIds`]), and flooding a
-/// local desktop app with its own file is not a concern.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct IdHasher(u64);
-
-impl IdHasher {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
-    }
-}
-
-impl std::hash::Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(w);
-            self.add(u64::from_le_bytes(buf));
-        }
-        let rest = words.remainder();
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        // The length tells `"a"` from `"a\0"` (both pad to the same word).
-        self.add(u64::from_le_bytes(buf) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // MurmurHash3's fmix64.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
-
-/// Builds [`IdHasher`]s.
-pub(crate) type IdHash = std::hash::BuildHasherDefault<IdHasher>;
-
 /// After this many records a reader reserves room for the rest ([`Records::estimate_remaining`]).
 pub(crate) const RESERVE_AFTER: usize = 64;
 
@@ -607,8 +565,8 @@ pub(crate) fn coarser(a: DatePrecision, b: DatePrecision) -> DatePrecision {
 }
 
 /// Puts a text value into `extra`.
-pub(crate) fn put_extra(extra: &mut Map<String, Value>, key: &str, value: &str) {
-    extra.insert(key.to_owned(), Value::String(value.to_owned()));
+pub(crate) fn put_extra(extra: &mut ExtraBuilder, key: &str, value: &str) {
+    extra.push_named(key, value);
 }
 
 /// The first `max` characters of `s`, with an ellipsis when cut.
@@ -1487,7 +1445,9 @@ struct RowReader<'m> {
     date_name: String,
     date_end_name: String,
     /// Columns without a role: kept in `extra` under their header name.
-    extra_columns: Vec<(usize, String)>,
+    extra_columns: Vec<(usize, ExtraKey)>,
+    /// Builds each row's `extra`.
+    extra: ExtraBuilder,
     warnings: Warnings,
     incidents: Vec<Incident>,
     ids: UniqueIds,
@@ -1500,6 +1460,7 @@ impl<'m> RowReader<'m> {
             .into_iter()
             .filter_map(|c| mapping.get(c))
             .collect();
+        let mut extra = ExtraBuilder::default();
         let name = |i: Option<usize>, default: &str| {
             i.and_then(|i| headers.get(i))
                 .cloned()
@@ -1514,8 +1475,9 @@ impl<'m> RowReader<'m> {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !roles.contains(i))
-                .map(|(i, h)| (i, h.clone()))
+                .map(|(i, h)| (i, extra.key(h)))
                 .collect(),
+            extra,
             warnings,
             incidents: Vec::new(),
             ids: UniqueIds::default(),
@@ -1527,17 +1489,7 @@ impl<'m> RowReader<'m> {
     fn read(&mut self, rec: &ByteRecord, line: u64, n: usize) {
         let m = self.mapping;
         self.warnings.ragged(line, rec.len(), self.columns);
-        // Room for the row's `extra` entries up front: its filled extra columns and fields
-        // beyond the header.
-        let filled = self
-            .extra_columns
-            .iter()
-            .filter(|(i, _)| maybe_filled(rec, *i))
-            .count();
-        let mut inc = Incident {
-            extra: Map::with_capacity(filled + rec.len().saturating_sub(self.columns)),
-            ..Default::default()
-        };
+        let mut inc = Incident::default();
         let id = cell(rec, m.id).map_or_else(|| format!("row-{n}"), str::to_owned);
         let (id, renamed) = self.ids.claim(id, &self.incidents);
         if renamed {
@@ -1551,19 +1503,17 @@ impl<'m> RowReader<'m> {
             line,
             end: false,
         };
-        if let Some((d, p)) = self.date(rec, key, &mut inc.extra) {
+        if let Some((d, p)) = self.date(rec, key) {
             inc.date = Some(d);
             inc.date_precision = p;
         }
-        inc.date_end = self
-            .date(rec, DateKey { end: true, ..key }, &mut inc.extra)
-            .map(|(d, _)| d);
+        inc.date_end = self.date(rec, DateKey { end: true, ..key }).map(|(d, _)| d);
         inc.category = cell(rec, m.category).unwrap_or("Other").to_owned();
         inc.place = cell(rec, m.place).unwrap_or_default().to_owned();
         inc.admin1 = cell(rec, m.admin1).map(str::to_owned);
         inc.casualties = Casualties {
-            killed: self.count(rec, m.killed, "killed", line, &mut inc.extra),
-            injured: self.count(rec, m.injured, "injured", line, &mut inc.extra),
+            killed: self.count(rec, m.killed, "killed", line),
+            injured: self.count(rec, m.injured, "injured", line),
             children_killed: None,
         };
         inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url));
@@ -1571,16 +1521,17 @@ impl<'m> RowReader<'m> {
             Some(t) => t.to_owned(),
             None => default_title(&inc, cell(rec, m.text)),
         };
-        for (i, name) in &self.extra_columns {
-            if let Some(v) = cell(rec, Some(*i)) {
-                put_extra(&mut inc.extra, name, v);
+        for &(i, key) in &self.extra_columns {
+            if let Some(v) = cell(rec, Some(i)) {
+                self.extra.push(key, v);
             }
         }
         for i in self.columns..rec.len() {
             if let Some(v) = cell(rec, Some(i)) {
-                put_extra(&mut inc.extra, &format!("column {}", i + 1), v);
+                put_extra(&mut self.extra, &format!("column {}", i + 1), v);
             }
         }
+        inc.extra = self.extra.finish();
         self.incidents.push(inc);
     }
 
@@ -1612,12 +1563,7 @@ impl<'m> RowReader<'m> {
     }
 
     /// The start (or end) date of a record, unless deferred to the column's day order.
-    fn date(
-        &mut self,
-        rec: &ByteRecord,
-        key: DateKey,
-        extra: &mut Map<String, Value>,
-    ) -> Option<(Day, DatePrecision)> {
+    fn date(&mut self, rec: &ByteRecord, key: DateKey) -> Option<(Day, DatePrecision)> {
         let (col, name) = match key.end {
             false => (self.mapping.date, &self.date_name),
             true => (self.mapping.date_end, &self.date_end_name),
@@ -1639,7 +1585,7 @@ impl<'m> RowReader<'m> {
                     key.line,
                     format!("{name} {s:?} is not a date this program reads; listed as undated (the text is kept)"),
                 );
-                put_extra(extra, name, s);
+                put_extra(&mut self.extra, name, s);
                 None
             }
         }
@@ -1651,7 +1597,6 @@ impl<'m> RowReader<'m> {
         col: Option<usize>,
         what: &str,
         line: u64,
-        extra: &mut Map<String, Value>,
     ) -> Option<u32> {
         let s = cell(rec, col)?;
         let n = parse_count(s);
@@ -1660,7 +1605,7 @@ impl<'m> RowReader<'m> {
                 line,
                 format!("{what} {s:?} is not a whole number of people; kept as text"),
             );
-            put_extra(extra, what, s);
+            put_extra(&mut self.extra, what, s);
         }
         n
     }
@@ -1689,10 +1634,9 @@ impl<'m> RowReader<'m> {
                         key.line,
                         format!("{}; listed as undated", describe_numeric(n, out.order)),
                     );
-                    put_extra(
-                        &mut inc.extra,
-                        name,
-                        &format!("{}/{}/{}", n.first, n.second, n.year),
+                    inc.extra.insert(
+                        name.clone(),
+                        format!("{}/{}/{}", n.first, n.second, n.year).into(),
                     );
                 }
             }

@@ -28,7 +28,7 @@ use super::csv_generic::{
 };
 use super::dates::parse_date;
 use super::{Format, FormatError, Loaded, encoding};
-use crate::model::{Dataset, Incident, LocationPrecision, Source};
+use crate::model::{Dataset, ExtraBuilder, Incident, LocationPrecision, Source};
 
 /// The columns of a GDELT 2.0 events file, in order.
 pub const V2_COLUMNS: [&str; 61] = [
@@ -198,6 +198,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
         warnings,
         incidents: Vec::new(),
         ids: UniqueIds::default(),
+        extra: ExtraBuilder::default(),
     };
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
@@ -324,12 +325,15 @@ struct Rows {
     warnings: Warnings,
     incidents: Vec<Incident>,
     ids: UniqueIds,
+    /// Builds each row's `extra`.
+    extra: ExtraBuilder,
 }
 
 impl Rows {
     fn read(&mut self, rec: &ByteRecord, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
+        let x = &mut self.extra;
         if rec.len() != c.count {
             w.line(
                 line,
@@ -361,7 +365,7 @@ impl Rows {
                     line,
                     format!("SQLDATE {s:?} is not a date; listed as undated (the text is kept)"),
                 );
-                put_extra(&mut inc.extra, "SQLDATE", s);
+                put_extra(x, "SQLDATE", s);
             }
             None => w.line(line, "no SQLDATE; listed as undated"),
         }
@@ -378,7 +382,7 @@ impl Rows {
         if inc.location.is_none() {
             for (key, v) in [("ActionGeo_Lat", lat), ("ActionGeo_Long", lon)] {
                 if let Some(v) = v {
-                    put_extra(&mut inc.extra, key, v);
+                    put_extra(x, key, v);
                 }
             }
         }
@@ -400,14 +404,15 @@ impl Rows {
         inc.notes = Some(MACHINE_CODED.to_owned());
         for (i, name) in &c.extra {
             if let Some(v) = cell(rec, Some(*i)) {
-                put_extra(&mut inc.extra, name, v);
+                put_extra(x, name, v);
             }
         }
         for i in c.count..rec.len() {
             if let Some(v) = raw_cell(rec, i).filter(|v| !v.is_empty()) {
-                put_extra(&mut inc.extra, &format!("column {}", i + 1), v);
+                put_extra(x, &format!("column {}", i + 1), v);
             }
         }
+        inc.extra = x.finish();
         self.incidents.push(inc);
     }
 }

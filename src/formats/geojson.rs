@@ -42,7 +42,8 @@ use serde_json::{Map, Value, json};
 use super::timemap::{self, SlashEvidence, SlashOrder, kind, scalar_text};
 use super::{Format, FormatError, Loaded, Warning};
 use crate::model::{
-    Casualties, Dataset, DatePrecision, Day, Incident, LocationPrecision, LonLat, Overlay, Source,
+    Casualties, Dataset, DatePrecision, Day, ExtraValue, Incident, LocationPrecision, LonLat,
+    Overlay, Source,
 };
 
 /// Which feature property holds each incident field; `None` leaves the field empty.
@@ -883,7 +884,7 @@ fn read_properties(
     };
     read_sources(&mut props, inc, &mut warn);
     inc.sources.extend(foreign_source);
-    inc.extra = props;
+    inc.extra = props.into();
 }
 
 fn take_mapped_str(props: &mut Map<String, Value>, key: &Option<String>) -> Option<String> {
@@ -1475,7 +1476,7 @@ fn feature(inc: &Incident) -> Value {
     // An optional field that is absent is written from `extra` at its usual place when the file
     // had it there (an explicit null, a value that could not be read).
     let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v.or_else(|| extra.get(k).cloned()) {
+        if let Some(v) = v.or_else(|| extra.get(k).map(ExtraValue::to_json)) {
             p.insert(k.to_owned(), v);
         }
     };
@@ -1502,7 +1503,7 @@ fn feature(inc: &Incident) -> Value {
         Some(Value::Array(inc.sources.iter().map(source_json).collect())),
     );
     for (k, v) in &inc.extra {
-        p.entry(k.clone()).or_insert_with(|| v.clone());
+        p.entry(k).or_insert_with(|| v.to_json());
     }
     let geometry = match inc.location {
         Some(l) => json!({"type": "Point", "coordinates": [l.lon, l.lat]}),

@@ -214,6 +214,10 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, OpenError> {
 
 /// Reads and detects the file at `path`.
 pub fn read_path(path: &Path) -> Result<Loaded, OpenError> {
+    // A large ACLED export is read piece by piece, never whole in memory.
+    if let Some(loaded) = acled::read_path(path) {
+        return Ok(loaded);
+    }
     let bytes = read_file(path)?;
     let name = path.file_name().and_then(|n| n.to_str());
     read_bytes(&bytes, name).map_err(|e| OpenError {

@@ -401,7 +401,7 @@ fn read_event(
     if let Some(msg) = unresolved_note(&e) {
         notes.push(msg);
     }
-    inc.extra = e;
+    inc.extra = e.into();
     (inc, notes)
 }
 

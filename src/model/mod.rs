@@ -3,8 +3,11 @@
 
 mod day;
 pub mod edit;
+mod extra;
+pub(crate) mod hash;
 
 pub use day::{Day, DayParseError, days_in_month};
+pub use extra::{Extra, ExtraBuilder, ExtraKey, ExtraValue};
 
 use std::collections::BTreeMap;
 
@@ -156,7 +159,7 @@ pub struct Incident {
     pub notes: Option<String>,
     pub sources: Vec<Source>,
     /// Properties this program does not interpret, kept so that saving loses nothing.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
 }
 
 impl Incident {

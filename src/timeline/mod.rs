@@ -56,14 +56,18 @@ impl DayIndex {
     pub fn new(dataset: &Dataset) -> DayIndex {
         let mut entries: Vec<(i32, i32, u32)> = Vec::with_capacity(dataset.incidents.len());
         let mut undated = Vec::new();
+        // As `Dataset::day_range`, in the same pass over the incidents.
+        let mut range: Option<(Day, Day)> = None;
         for (i, inc) in dataset.incidents.iter().enumerate() {
             match (inc.date, inc.last_day()) {
-                (Some(d), Some(e)) => entries.push((d.0, e.0, i as u32)),
+                (Some(d), Some(e)) => {
+                    entries.push((d.0, e.0, i as u32));
+                    range = Some(range.map_or((d, e), |(a, b)| (a.min(d), b.max(e))));
+                }
                 _ => undated.push(i as u32),
             }
         }
-        entries.sort_unstable_by_key(|&(d, _, i)| (d, i));
-        let range = dataset.day_range();
+        sort_by_first_day(&mut entries, range.map(|(first, last)| (first.0, last.0)));
         let mut per_day = Vec::new();
         if let Some((first, last)) = range {
             // Difference array: +1 on the first day, -1 after the last.
@@ -148,9 +152,65 @@ impl DayIndex {
     }
 }
 
+/// Sorts `(first day, last day, incident)` entries, pushed in incident order, by first day and
+/// then incident. Days usually span far fewer values than there are incidents (a million
+/// incidents over ten years), so this counts the entries per day and places each directly (a
+/// stable counting sort, linear time); a wider span falls back to a comparison sort.
+fn sort_by_first_day(entries: &mut Vec<(i32, i32, u32)>, range: Option<(i32, i32)>) {
+    let Some((first, last)) = range else {
+        return;
+    };
+    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
+    if span > entries.len().saturating_mul(4).max(1 << 16) {
+        entries.sort_unstable_by_key(|&(d, _, i)| (d, i));
+        return;
+    }
+    let slot = |d: i32| (i64::from(d) - i64::from(first)) as usize;
+    // Where each day's entries start in the sorted order.
+    let mut at = vec![0u32; span + 1];
+    for &(d, _, _) in entries.iter() {
+        at[slot(d) + 1] += 1;
+    }
+    for k in 1..at.len() {
+        at[k] += at[k - 1];
+    }
+    let mut sorted = vec![(0, 0, 0); entries.len()];
+    for &e in entries.iter() {
+        let next = &mut at[slot(e.0)];
+        sorted[*next as usize] = e;
+        *next += 1;
+    }
+    *entries = sorted;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_sort_matches_comparison_sort() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as i32
+        };
+        for (n, span) in [(0, 1), (1, 1), (100, 3), (1000, 365), (50, 1_000_000)] {
+            let entries: Vec<(i32, i32, u32)> = (0..n)
+                .map(|i| {
+                    let d = 700_000 + next().rem_euclid(span);
+                    (d, d + next().rem_euclid(3), i)
+                })
+                .collect();
+            let mut expected = entries.clone();
+            expected.sort_unstable_by_key(|&(d, _, i)| (d, i));
+            let mut sorted = entries.clone();
+            let range = (entries.iter().map(|e| e.0).min()).zip(entries.iter().map(|e| e.1).max());
+            sort_by_first_day(&mut sorted, range);
+            assert_eq!(sorted, expected, "{n} entries over {span} days");
+        }
+    }
     use crate::model::Incident;
 
     fn d(s: &str) -> Day {

@@ -651,7 +651,13 @@ fn apply_data(
     for (key, value) in data {
         let v = value.trim();
         match schema::key(&key) {
-            Key::JsonExtra => merge_json(&mut inc.extra, &value, warn),
+            Key::JsonExtra => {
+                let mut json = Map::new();
+                merge_json(&mut json, &value, warn);
+                for (k, v) in json {
+                    inc.extra.insert(k, v);
+                }
+            }
             Key::Id if !v.is_empty() && generated_id => inc.id = v.to_owned(),
             Key::Id => keep(inc, &key, &value, warn, None),
             Key::Title => inc.title = value.clone(),

@@ -247,19 +247,25 @@ fn incident_data(inc: &Incident) -> Vec<(String, String)> {
         }
         field(SourceField::Quote, s.quote.clone());
     }
-    d.extend(extra_data(&inc.extra, |k| schema::key(k) == Key::Other));
+    d.extend(extra_data(
+        inc.extra.iter().map(|(k, v)| (k, v.to_json())),
+        |k| schema::key(k) == Key::Other,
+    ));
     d
 }
 
 /// Properties as Data entries: text under names `plain` accepts, the rest as one JSON object.
-fn extra_data(props: &Map<String, Value>, plain: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+fn extra_data<'a>(
+    props: impl IntoIterator<Item = (&'a str, Value)>,
+    plain: impl Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut json = Map::new();
     for (k, v) in props {
         match v {
-            Value::String(s) if plain(k) => out.push((k.clone(), s.clone())),
-            _ => {
-                json.insert(k.clone(), v.clone());
+            Value::String(s) if plain(k) => out.push((k.to_owned(), s)),
+            v => {
+                json.insert(k.to_owned(), v);
             }
         }
     }
@@ -328,7 +334,10 @@ fn overlay_placemark(w: &mut Out, o: &Overlay) {
         }
         w.line(3, "</Style>");
     }
-    let data = extra_data(&o.properties, |k| k != schema::JSON_EXTRA);
+    let data = extra_data(
+        o.properties.iter().map(|(k, v)| (k.as_str(), v.clone())),
+        |k| k != schema::JSON_EXTRA,
+    );
     if !data.is_empty() {
         w.line(3, "<ExtendedData>");
         for (k, v) in data {

@@ -1,0 +1,469 @@
+//! [`Extra`]: the properties of an incident this program does not interpret, kept so that saving
+//! loses nothing, in a form that stays small at a million incidents.
+//!
+//! A CSV export gives every row the same dozen or two uninterpreted columns (actors, admin
+//! areas, source scale, …), and most of their values repeat. So the keys of an [`Extra`] are one
+//! list shared by every incident with the same keys, and each value is a shared string: an
+//! [`ExtraBuilder`] hands out one copy of a repeated value per dataset. Values stay the exact
+//! text of the cell (numbers too), so writing them back is byte-identical; values that are not
+//! text (GeoJSON numbers, arrays, objects, `null`) are kept as JSON.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Index;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::hash::IdHash;
+
+/// The keys of an [`Extra`], in order: one list for every incident of a dataset that has them.
+type Keys = Arc<[Box<str>]>;
+
+/// The properties of an incident this program does not interpret: an ordered map from key to
+/// [`ExtraValue`], as read from the file.
+///
+/// Iteration follows the order the keys were added in; equality, like that of a JSON object,
+/// ignores the order. Build the extras of a whole file with an [`ExtraBuilder`] so that they
+/// share their keys and repeated values; [`Extra::insert`] and `From<Map>` are for the odd one.
+#[derive(Clone, Default)]
+pub struct Extra {
+    /// The keys, in order; shared with the other incidents of the dataset that have the same.
+    keys: Keys,
+    /// The value of each key, in the same order.
+    values: Box<[ExtraValue]>,
+}
+
+/// One value of an [`Extra`]: text (the exact text of a cell, shared with equal values of the
+/// dataset), or any other JSON value. Compares equal to a `&str` or a [`Value`] holding the same.
+#[derive(Clone, PartialEq)]
+pub struct ExtraValue(Repr);
+
+#[derive(Clone, PartialEq)]
+enum Repr {
+    Text(Arc<str>),
+    /// Never a `Value::String` (that is `Text`), so equal values have one representation.
+    Json(Box<Value>),
+}
+
+static NULL: Value = Value::Null;
+
+impl ExtraValue {
+    /// A text value.
+    pub fn text(s: impl Into<Arc<str>>) -> ExtraValue {
+        ExtraValue(Repr::Text(s.into()))
+    }
+
+    /// The text, for a text value.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Text(s) => Some(s),
+            Repr::Json(_) => None,
+        }
+    }
+
+    /// The value as JSON (text as a JSON string).
+    pub fn to_json(&self) -> Value {
+        match &self.0 {
+            Repr::Text(s) => Value::String(s.as_ref().to_owned()),
+            Repr::Json(v) => Value::clone(v),
+        }
+    }
+
+    /// The value as it reads in a text cell: text as it is, `null` as nothing, other JSON
+    /// values written as JSON.
+    pub fn to_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.0 {
+            Repr::Text(s) => Some(std::borrow::Cow::Borrowed(s)),
+            Repr::Json(v) if v.is_null() => None,
+            Repr::Json(v) => Some(std::borrow::Cow::Owned(v.to_string())),
+        }
+    }
+}
+
+impl From<Value> for ExtraValue {
+    fn from(v: Value) -> ExtraValue {
+        match v {
+            Value::String(s) => ExtraValue::text(s),
+            other => ExtraValue(Repr::Json(Box::new(other))),
+        }
+    }
+}
+
+impl From<&str> for ExtraValue {
+    fn from(s: &str) -> ExtraValue {
+        ExtraValue::text(s)
+    }
+}
+
+impl fmt::Debug for ExtraValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Text(s) => fmt::Debug::fmt(s, f),
+            Repr::Json(v) => fmt::Display::fmt(v, f),
+        }
+    }
+}
+
+impl PartialEq<str> for ExtraValue {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for ExtraValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<String> for ExtraValue {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == Some(other.as_str())
+    }
+}
+
+impl PartialEq<Value> for ExtraValue {
+    fn eq(&self, other: &Value) -> bool {
+        match (&self.0, other) {
+            (Repr::Text(s), Value::String(t)) => **s == **t,
+            (Repr::Json(v), other) => **v == *other,
+            _ => false,
+        }
+    }
+}
+
+/// Indexes into a JSON object value as [`Value`] does: `Null` when there is no such key.
+impl Index<&str> for ExtraValue {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        match &self.0 {
+            Repr::Json(v) => &v[key],
+            Repr::Text(_) => &NULL,
+        }
+    }
+}
+
+/// Indexes into a JSON array value as [`Value`] does: `Null` when there is no such element.
+impl Index<usize> for ExtraValue {
+    type Output = Value;
+
+    fn index(&self, i: usize) -> &Value {
+        match &self.0 {
+            Repr::Json(v) => &v[i],
+            Repr::Text(_) => &NULL,
+        }
+    }
+}
+
+impl Extra {
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn position(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| **k == *key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&ExtraValue> {
+        self.position(key).map(|i| &self.values[i])
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// The keys and values, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ExtraValue)> {
+        self.keys.iter().map(|k| &**k).zip(self.values.iter())
+    }
+
+    /// Sets `key` to `value`: in place when the key is there, else as the last key. Returns
+    /// the value it replaces. (This copies the key list: for a whole file, an
+    /// [`ExtraBuilder`] shares it.)
+    pub fn insert(&mut self, key: String, value: Value) -> Option<ExtraValue> {
+        let value = ExtraValue::from(value);
+        if let Some(i) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.values[i], value));
+        }
+        let mut keys = self.keys.to_vec();
+        keys.push(key.into_boxed_str());
+        self.keys = keys.into();
+        let mut values = std::mem::take(&mut self.values).into_vec();
+        values.push(value);
+        self.values = values.into_boxed_slice();
+        None
+    }
+
+    /// The properties as a JSON object, in order.
+    pub fn to_json_map(&self) -> Map<String, Value> {
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_json()))
+            .collect()
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(map: Map<String, Value>) -> Extra {
+        let (keys, values): (Vec<Box<str>>, Vec<ExtraValue>) = map
+            .into_iter()
+            .map(|(k, v)| (k.into_boxed_str(), ExtraValue::from(v)))
+            .unzip();
+        Extra {
+            keys: keys.into(),
+            values: values.into_boxed_slice(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a str, &'a ExtraValue);
+    type IntoIter = std::iter::Zip<
+        std::iter::Map<std::slice::Iter<'a, Box<str>>, fn(&Box<str>) -> &str>,
+        std::slice::Iter<'a, ExtraValue>,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let key: fn(&Box<str>) -> &str = |k| k;
+        self.keys.iter().map(key).zip(self.values.iter())
+    }
+}
+
+/// As for a JSON object: the same keys with equal values, in any order.
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// The value of `key`; panics when there is none (as indexing a `serde_json::Map` does).
+impl Index<&str> for Extra {
+    type Output = ExtraValue;
+
+    fn index(&self, key: &str) -> &ExtraValue {
+        self.get(key)
+            .unwrap_or_else(|| panic!("no extra property {key:?}"))
+    }
+}
+
+/// A key registered with an [`ExtraBuilder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExtraKey(u32);
+
+/// Builds the [`Extra`]s of one file, one row at a time ([`push`](Self::push) the row's
+/// values, then [`finish`](Self::finish) it): rows with the same keys share one key list, and
+/// the repeated values of a key (an actor, an admin area) share one string.
+#[derive(Debug, Default)]
+pub struct ExtraBuilder {
+    /// The keys registered, by [`ExtraKey`].
+    names: Vec<Box<str>>,
+    ids: HashMap<Box<str>, ExtraKey, IdHash>,
+    /// The shared values of each key, by [`ExtraKey`].
+    values: Vec<SharedValues>,
+    /// The row being built.
+    row: Vec<(ExtraKey, ExtraValue)>,
+    /// By [`ExtraKey`]: where in `row` the key is, if it is there.
+    in_row: Vec<Option<u32>>,
+    /// The key lists built so far, by their keys.
+    lists: HashMap<Box<[u32]>, Keys, IdHash>,
+    scratch: Vec<u32>,
+}
+
+/// The values of one key seen so far, each kept once. Given up for a key whose values hardly
+/// repeat (a timestamp, a free-text column), where it would cost time and hold memory for
+/// nothing.
+#[derive(Debug, Default)]
+struct SharedValues {
+    /// The value given last: in an export sorted by date or place, the next row often has it.
+    last: Option<Arc<str>>,
+    seen: HashSet<Arc<str>, IdHash>,
+    lookups: u32,
+    misses: u32,
+    off: bool,
+}
+
+impl SharedValues {
+    /// After this many values, a key whose values were mostly new is no longer shared.
+    const TRIAL: u32 = 1024;
+    /// At most this many distinct values are kept per key.
+    const MAX: usize = 1 << 16;
+
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if self.off {
+            return s.into();
+        }
+        if let Some(last) = self.last.as_ref().filter(|last| ***last == *s) {
+            return last.clone();
+        }
+        if let Some(v) = self.seen.get(s) {
+            self.lookups += 1;
+            self.last = Some(v.clone());
+            return v.clone();
+        }
+        let v: Arc<str> = s.into();
+        self.lookups += 1;
+        self.misses += 1;
+        if self.lookups == Self::TRIAL && self.misses > Self::TRIAL / 2 {
+            self.off = true;
+            self.seen = HashSet::default();
+            self.last = None;
+        } else if self.seen.len() < Self::MAX {
+            self.seen.insert(v.clone());
+            self.last = Some(v.clone());
+        }
+        v
+    }
+}
+
+impl ExtraBuilder {
+    /// The key named `name`, registered on first use.
+    pub fn key(&mut self, name: &str) -> ExtraKey {
+        if let Some(&k) = self.ids.get(name) {
+            return k;
+        }
+        let k = ExtraKey(u32::try_from(self.names.len()).expect("fewer than 2^32 keys"));
+        self.names.push(name.into());
+        self.ids.insert(name.into(), k);
+        self.values.push(SharedValues::default());
+        self.in_row.push(None);
+        k
+    }
+
+    /// Sets `key` to the text `value` in the current row (replacing a value it has there).
+    pub fn push(&mut self, key: ExtraKey, value: &str) {
+        let value = ExtraValue::text(self.values[key.0 as usize].get(value));
+        self.push_value(key, value);
+    }
+
+    /// Sets the key named `name` to the text `value` in the current row.
+    pub fn push_named(&mut self, name: &str, value: &str) {
+        let key = self.key(name);
+        self.push(key, value);
+    }
+
+    fn push_value(&mut self, key: ExtraKey, value: ExtraValue) {
+        let at = &mut self.in_row[key.0 as usize];
+        match *at {
+            Some(i) => self.row[i as usize].1 = value,
+            None => {
+                *at = u32::try_from(self.row.len()).ok();
+                self.row.push((key, value));
+            }
+        }
+    }
+
+    /// The current row's [`Extra`]; the next row starts empty.
+    pub fn finish(&mut self) -> Extra {
+        if self.row.is_empty() {
+            return Extra::default();
+        }
+        self.scratch.clear();
+        self.scratch.extend(self.row.iter().map(|(k, _)| k.0));
+        for &k in &self.scratch {
+            self.in_row[k as usize] = None;
+        }
+        let keys = match self.lists.get(self.scratch.as_slice()) {
+            Some(keys) => keys.clone(),
+            None => {
+                let keys: Keys = (self.scratch.iter())
+                    .map(|&k| self.names[k as usize].clone())
+                    .collect();
+                self.lists
+                    .insert(self.scratch.as_slice().into(), keys.clone());
+                keys
+            }
+        };
+        Extra {
+            keys,
+            values: self.row.drain(..).map(|(_, v)| v).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rows_share_keys_and_repeated_values() {
+        let mut b = ExtraBuilder::default();
+        let (actor, scale) = (b.key("actor1"), b.key("source_scale"));
+        b.push(actor, "Military Forces of Syria");
+        b.push(scale, "National");
+        let one = b.finish();
+        b.push(actor, "Military Forces of Syria");
+        b.push(scale, "Local");
+        let two = b.finish();
+        assert!(Arc::ptr_eq(&one.keys, &two.keys));
+        let (Repr::Text(a), Repr::Text(c)) = (&one.values[0].0, &two.values[0].0) else {
+            panic!("text values");
+        };
+        assert!(Arc::ptr_eq(a, c));
+        assert_eq!(two["source_scale"], "Local");
+        assert_eq!(b.finish(), Extra::default());
+    }
+
+    #[test]
+    fn a_key_set_twice_in_a_row_keeps_its_place_and_the_last_value() {
+        let mut b = ExtraBuilder::default();
+        b.push_named("a", "1");
+        b.push_named("b", "2");
+        b.push_named("a", "3");
+        let e = b.finish();
+        let pairs: Vec<(&str, Option<&str>)> = e.iter().map(|(k, v)| (k, v.as_str())).collect();
+        assert_eq!(pairs, [("a", Some("3")), ("b", Some("2"))]);
+    }
+
+    #[test]
+    fn behaves_as_a_json_object() {
+        let map: Map<String, Value> = serde_json::from_value(json!({
+            "n": 1, "s": "x", "z": null, "nested": {"coordinates": [1, 2, 3]}
+        }))
+        .unwrap();
+        let mut e = Extra::from(map.clone());
+        assert_eq!(e.to_json_map(), map);
+        assert_eq!(e["n"], json!(1));
+        assert_eq!(e["s"], "x");
+        assert_eq!(e["s"], json!("x"));
+        assert_eq!(e["nested"]["coordinates"][2], json!(3));
+        assert_eq!(e["s"]["anything"], Value::Null);
+        assert_eq!(e["z"].to_text(), None);
+        assert_eq!(e["nested"].to_text().unwrap(), r#"{"coordinates":[1,2,3]}"#);
+        // Equality ignores the order, as for a JSON object.
+        let mut other = Extra::default();
+        for (k, v) in map.iter().rev() {
+            other.insert(k.clone(), v.clone());
+        }
+        assert_eq!(e, other);
+        assert_eq!(e.insert("s".into(), "y".into()).unwrap(), "x");
+        assert_ne!(e, other);
+        assert_eq!(e.len(), 4);
+        assert_eq!(format!("{:?}", Extra::from(Map::new())), "{}");
+    }
+
+    #[test]
+    fn keys_with_mostly_new_values_are_no_longer_shared() {
+        let mut values = SharedValues::default();
+        for i in 0..SharedValues::TRIAL {
+            values.get(&i.to_string());
+        }
+        assert!(values.off && values.seen.is_empty());
+        let mut values = SharedValues::default();
+        for i in 0..2 * SharedValues::TRIAL {
+            values.get(&(i % 7).to_string());
+        }
+        assert!(!values.off && values.seen.len() == 7);
+    }
+}
