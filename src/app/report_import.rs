@@ -238,7 +238,10 @@ impl SitviewApp {
         egui::Window::new("Import a report")
             .open(&mut open)
             // Over the side panel, leaving the map and its proposals in view.
-            .default_pos(egui::pos2((ctx.content_rect().max.x - 600.0).max(0.0), 40.0))
+            .default_pos(egui::pos2(
+                (ctx.content_rect().max.x - 600.0).max(0.0),
+                40.0,
+            ))
             .default_width(560.0)
             .default_height(640.0)
             .vscroll(true)
