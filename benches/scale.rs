@@ -511,12 +511,27 @@ fn main() {
     }
     let sample_first = sample_to_first_frame();
     let mut direct_figures: Vec<FrameFigures> = Vec::new();
+    // Moving one incident by hand, and undoing it: each is an edit that re-indexes the file.
+    let mut edit: Option<(Duration, Duration)> = None;
     if a.direct {
         let t = Instant::now();
         let mut d = DirectDriver::new(options());
         eprintln!("direct app built in {:.2} s", t.elapsed().as_secs_f64());
         for v in &VIEWS {
             direct_figures.push(measure_view(&mut d, v, mid, a.frames));
+        }
+        let app = d.app();
+        let located = (app.doc.dataset.incidents.iter()).position(|i| i.location.is_some());
+        if let Some(i) = located {
+            let l = app.doc.dataset.incidents[i].location.unwrap();
+            let t = Instant::now();
+            app.move_incident(i, l.lon + 0.01, l.lat);
+            let moved = t.elapsed();
+            assert!(app.doc.dirty(), "the move was applied");
+            let t = Instant::now();
+            app.undo();
+            edit = Some((moved, t.elapsed()));
+            assert_eq!(app.doc.dataset.incidents[i].location, Some(l));
         }
     }
 
@@ -625,6 +640,13 @@ fn main() {
                 format!("{}/{}", f.visible, f.vertices),
             );
         }
+    }
+    if let Some((moved, undone)) = edit {
+        row(
+            "edit: move one incident (re-index)",
+            format!("{:.1} ms", ms(moved)),
+        );
+        row("edit: undo it", format!("{:.1} ms", ms(undone)));
     }
     // JSON: direct frames when measured (see the module documentation), else the harness's.
     let figures = if direct_figures.is_empty() {
