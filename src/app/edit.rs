@@ -220,8 +220,9 @@ impl EditForm {
     }
 }
 
-/// A labelled single-line field, findable by its label (accessibility, UI tests).
-fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
+/// A labelled single-line field in a two-column grid, findable by its label (accessibility,
+/// UI tests).
+pub(super) fn field(ui: &mut egui::Ui, label: &str, value: &mut String, hint: &str) {
     let l = ui.label(label);
     ui.add(
         egui::TextEdit::singleline(value)

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use egui::{Color32, RichText};
 
+use super::edit::field;
 use super::{Notice, SitviewApp};
 use crate::extract::{Candidate, Confidence, ExtractOptions, Skipped};
 use crate::map::ScreenTransform;
@@ -269,20 +270,9 @@ impl SitviewApp {
                     .num_columns(2)
                     .spacing([8.0, 4.0])
                     .show(ui, |ui| {
-                        for (label, value, hint) in [
-                            ("Published", &mut r.published, "YYYY-MM-DD (needed)"),
-                            ("Publisher", &mut r.publisher, "e.g. Al Jazeera"),
-                            ("Link", &mut r.url, "https://…"),
-                        ] {
-                            let l = ui.label(label);
-                            ui.add(
-                                egui::TextEdit::singleline(value)
-                                    .hint_text(hint)
-                                    .desired_width(f32::INFINITY),
-                            )
-                            .labelled_by(l.id);
-                            ui.end_row();
-                        }
+                        field(ui, "Published", &mut r.published, "YYYY-MM-DD (needed)");
+                        field(ui, "Publisher", &mut r.publisher, "e.g. Al Jazeera");
+                        field(ui, "Link", &mut r.url, "https://…");
                     });
                 ui.horizontal(|ui| {
                     find = ui.button("Find incidents").clicked();
