@@ -350,3 +350,57 @@ fn a_crashed_session_is_offered_for_recovery() {
     assert!(!h.state().has_recovery_file());
     assert_eq!(std::fs::read_dir(&recovery).unwrap().count(), 0);
 }
+
+/// Runs frames (egui's clock advances with them) until `done` holds; panics after `limit`.
+fn run_until(
+    h: &mut Harness<'static, SitviewApp>,
+    limit: usize,
+    mut done: impl FnMut(&SitviewApp) -> bool,
+) {
+    for _ in 0..limit {
+        h.run_steps(1);
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("not done after {limit} frames");
+}
+
+#[test]
+fn a_large_file_is_autosaved_by_a_worker_and_a_save_meanwhile_leaves_no_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery");
+    let csv = dir.path().join("big.csv");
+    sitview::generate::write_file(&csv, 6_000, 7).unwrap();
+    let options = StartOptions {
+        file: Some(csv.clone()),
+        recovery_dir: Some(recovery.clone()),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| SitviewApp::new(cc, options));
+    settle(&mut h);
+    assert_eq!(h.state().doc.dataset.incidents.len(), 6_000);
+
+    // Two seconds after a change the copy is written — by a worker, for a file this size.
+    h.state_mut().delete_incident(0);
+    let mut seen_writing = false;
+    run_until(&mut h, 3_000, |app| {
+        seen_writing |= app.recovery_writing();
+        seen_writing && !app.recovery_writing()
+    });
+    assert!(h.state().has_recovery_file());
+    let copy = recovery.join(format!("autosave-{}.geojson", std::process::id()));
+    let saved = sitview::formats::read_path(&copy).unwrap().dataset;
+    assert_eq!(saved.incidents, h.state().doc.dataset.incidents);
+
+    // Saved while a newer copy is being written: the worker's copy is removed when it ends.
+    h.state_mut().delete_incident(0);
+    run_until(&mut h, 3_000, SitviewApp::recovery_writing);
+    h.state_mut().save_to(dir.path().join("big.geojson"));
+    run_until(&mut h, 3_000, |app| !app.recovery_writing());
+    assert!(!h.state().has_recovery_file());
+    assert_eq!(std::fs::read_dir(&recovery).unwrap().count(), 0);
+}

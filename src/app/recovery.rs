@@ -5,6 +5,9 @@
 //! before closing or replacing a document with unsaved changes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 use egui::RichText;
 use serde::{Deserialize, Serialize};
@@ -14,6 +17,11 @@ use crate::formats::{self, Format};
 
 /// Seconds after the last change before the recovery file is written.
 const DELAY_S: f64 = 2.0;
+
+/// Documents up to this many incidents are written on the UI thread (a few milliseconds); larger
+/// ones are copied and written by a worker, so that the window never stalls (writing 100 000
+/// incidents as GeoJSON takes seconds).
+const WRITE_HERE_MAX: usize = 5_000;
 
 /// What is written beside the recovery GeoJSON.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -49,6 +57,34 @@ pub struct Recovery {
     pub found: Vec<Found>,
     /// The last autosave failed with this message (shown once).
     failed: Option<String>,
+    /// A copy being written by a worker: its result.
+    writing: Option<Receiver<std::io::Result<()>>>,
+    /// Changes when the recovery file is removed, so that a worker that finishes after that
+    /// removes what it wrote.
+    epoch: Arc<AtomicU64>,
+}
+
+/// Writes the recovery copy of `dataset` (GeoJSON) and then its description, each atomically.
+fn write_copy(
+    dir: &Path,
+    meta: &RecoveryMeta,
+    dataset: &crate::model::Dataset,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let stem = own_stem();
+    formats::write_atomic(
+        &dir.join(format!("{stem}.geojson")),
+        &formats::geojson::write(dataset),
+    )?;
+    let meta = serde_json::to_vec_pretty(meta).map_err(std::io::Error::other)?;
+    formats::write_atomic(&dir.join(format!("{stem}.json")), &meta)
+}
+
+fn remove_copy(dir: &Path) {
+    let stem = own_stem();
+    for ext in ["json", "geojson"] {
+        let _ = std::fs::remove_file(dir.join(format!("{stem}.{ext}")));
+    }
 }
 
 fn own_stem() -> String {
@@ -132,45 +168,86 @@ impl Recovery {
         self.due
     }
 
-    /// Writes the recovery file if it is due (or `force`): the document when it has unsaved
-    /// changes, else removes it.
+    /// Writes the recovery file if it is due (or at once with `force`, and then on this thread):
+    /// the document when it has unsaved changes, else removes it.
     pub fn poll(&mut self, now: f64, doc: &Document, force: bool) -> Option<Notice> {
+        let mut notice = None;
+        if let Some(rx) = &self.writing {
+            let finished = if force {
+                // Never two writers of the same file at once.
+                Some(rx.recv().unwrap_or(Ok(())))
+            } else {
+                match rx.try_recv() {
+                    Ok(r) => Some(r),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => Some(Ok(())),
+                }
+            };
+            match finished {
+                Some(r) => {
+                    self.writing = None;
+                    notice = self.report(r);
+                }
+                None => {
+                    if self.due.is_some_and(|d| now >= d) {
+                        // Still writing the previous copy: try again shortly.
+                        self.due = Some(now + 0.5);
+                    }
+                    return None;
+                }
+            }
+        }
         if !(force || self.due.is_some_and(|d| now >= d)) {
-            return None;
+            return notice;
         }
         self.due = None;
         if !doc.dirty() {
             self.clear();
-            return None;
+            return notice;
         }
-        let dir = self.dir.as_ref()?;
-        let result = std::fs::create_dir_all(dir).and_then(|()| {
-            let stem = own_stem();
-            let meta = RecoveryMeta {
-                origin: match &doc.origin {
-                    Origin::File(p) => Some(p.clone()),
-                    Origin::Sample | Origin::New => None,
-                },
-                untitled: doc.origin == Origin::New,
-                saves_in_place: doc.saves_in_place(),
-                written: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs()),
-                incidents: doc.dataset.incidents.len(),
-            };
-            formats::write_atomic(
-                &dir.join(format!("{stem}.geojson")),
-                &formats::geojson::write(&doc.dataset),
-            )?;
-            let meta = serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?;
-            formats::write_atomic(&dir.join(format!("{stem}.json")), &meta)
+        let dir = self.dir.clone()?;
+        let meta = RecoveryMeta {
+            origin: match &doc.origin {
+                Origin::File(p) => Some(p.clone()),
+                Origin::Sample | Origin::New => None,
+            },
+            untitled: doc.origin == Origin::New,
+            saves_in_place: doc.saves_in_place(),
+            written: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            incidents: doc.dataset.incidents.len(),
+        };
+        if force || doc.dataset.incidents.len() <= WRITE_HERE_MAX {
+            return self
+                .report(write_copy(&dir, &meta, &doc.dataset))
+                .or(notice);
+        }
+        let dataset = doc.dataset.clone();
+        let epoch = Arc::clone(&self.epoch);
+        let started = epoch.load(Ordering::SeqCst);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = write_copy(&dir, &meta, &dataset);
+            if epoch.load(Ordering::SeqCst) != started {
+                // Saved or discarded meanwhile: this copy is not wanted.
+                remove_copy(&dir);
+            }
+            let _ = tx.send(result);
         });
+        self.writing = Some(rx);
+        notice
+    }
+
+    /// The notice for a failed write (once per message), and forgets a failure once one works.
+    fn report(&mut self, result: std::io::Result<()>) -> Option<Notice> {
         match result {
             Ok(()) => {
                 self.failed = None;
                 None
             }
             Err(e) => {
+                let dir = self.dir.as_deref().unwrap_or(Path::new("?"));
                 let message = format!(
                     "Could not write the recovery copy in {}: {e}. Save your changes.",
                     dir.display()
@@ -188,12 +265,15 @@ impl Recovery {
     /// Removes this session's recovery file (the changes were saved or discarded).
     pub fn clear(&mut self) {
         self.due = None;
+        self.epoch.fetch_add(1, Ordering::SeqCst);
         if let Some(dir) = &self.dir {
-            let stem = own_stem();
-            for ext in ["json", "geojson"] {
-                let _ = std::fs::remove_file(dir.join(format!("{stem}.{ext}")));
-            }
+            remove_copy(dir);
         }
+    }
+
+    /// Whether a copy is being written by a worker.
+    pub fn is_writing(&self) -> bool {
+        self.writing.is_some()
     }
 
     /// Whether this session has a recovery file on disk now.
@@ -285,11 +365,20 @@ impl SitviewApp {
         if let Some(due) = self.recovery.due() {
             ctx.request_repaint_after(std::time::Duration::from_secs_f64((due - now).max(0.05)));
         }
+        if self.recovery.is_writing() {
+            // Collect the worker's result soon.
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
     }
 
     /// Whether this session has a recovery file on disk.
     pub fn has_recovery_file(&self) -> bool {
         self.recovery.has_file()
+    }
+
+    /// Whether a recovery copy of a large document is being written by a worker.
+    pub fn recovery_writing(&self) -> bool {
+        self.recovery.is_writing()
     }
 
     /// Opens the recovery file `k` found at start, as the document with unsaved changes.
