@@ -163,7 +163,7 @@ fn geojson_to_kml_to_geojson_keeps_every_field() {
             l.dataset
                 .incidents
                 .iter()
-                .map(|i| i.category.clone())
+                .map(|i| i.category.to_string())
                 .collect()
         };
         let mut grouped = order(&a);

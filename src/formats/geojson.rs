@@ -43,7 +43,7 @@ use super::timemap::{self, SlashEvidence, SlashOrder, kind, scalar_text};
 use super::{Format, FormatError, Loaded, Warning};
 use crate::model::{
     Casualties, Dataset, DatePrecision, Day, ExtraValue, Incident, LocationPrecision, LonLat,
-    Overlay, Source,
+    Overlay, SharedStr, Source,
 };
 
 /// Which feature property holds each incident field; `None` leaves the field empty.
@@ -853,9 +853,13 @@ fn read_properties(
     let mut warn = |s: String| notes.push(s);
     inc.title = take_mapped_str(&mut props, &m.title)
         .or_else(|| ctx.strict.then(|| take_str(&mut props, "name")).flatten())
-        .unwrap_or_default();
-    inc.category = take_mapped_str(&mut props, &m.category).unwrap_or_else(|| "Other".to_owned());
-    inc.place = take_mapped_str(&mut props, &m.place).unwrap_or_default();
+        .unwrap_or_default()
+        .into();
+    inc.category =
+        take_mapped_str(&mut props, &m.category).map_or_else(|| "Other".into(), SharedStr::from);
+    inc.place = take_mapped_str(&mut props, &m.place)
+        .unwrap_or_default()
+        .into();
     let foreign_source = if ctx.strict {
         None
     } else {
@@ -874,7 +878,7 @@ fn read_properties(
         keep_shadowed(&mut props, m);
     }
     inc.place_local = take_str(&mut props, "place_local");
-    inc.admin1 = take_str(&mut props, "admin1");
+    inc.admin1 = take_str(&mut props, "admin1").map(SharedStr::from);
     inc.notes = take_str(&mut props, "notes");
     read_precisions(&mut props, inc, &mut warn);
     inc.casualties = Casualties {
@@ -938,7 +942,7 @@ fn take_foreign_source(props: &mut Map<String, Value>, m: &JsonMapping) -> Optio
         return None;
     }
     Some(Source {
-        publisher: publisher.unwrap_or_default(),
+        publisher: publisher.unwrap_or_default().into(),
         url,
         quote: quote.unwrap_or_default(),
         ..Default::default()
@@ -1197,7 +1201,7 @@ fn read_source(mut s: Map<String, Value>, k: usize, warn: &mut impl FnMut(String
         _ => None,
     };
     Source {
-        publisher,
+        publisher: publisher.into(),
         url,
         published,
         attribution,
@@ -1480,14 +1484,14 @@ fn feature(inc: &Incident) -> Value {
             p.insert(k.to_owned(), v);
         }
     };
-    put("title", Some(json!(inc.title)));
-    put("category", Some(json!(inc.category)));
+    put("title", Some(json!(*inc.title)));
+    put("category", Some(json!(*inc.category)));
     put("date", inc.date.map(|d| json!(d.to_string())));
     put("date_end", inc.date_end.map(|d| json!(d.to_string())));
     put("date_precision", Some(json!(inc.date_precision.as_str())));
-    put("place", Some(json!(inc.place)));
+    put("place", Some(json!(*inc.place)));
     put("place_local", inc.place_local.as_ref().map(|v| json!(v)));
-    put("admin1", inc.admin1.as_ref().map(|v| json!(v)));
+    put("admin1", inc.admin1.as_ref().map(|v| json!(**v)));
     put(
         "location_precision",
         Some(json!(inc.location_precision.as_str())),
@@ -1514,7 +1518,7 @@ fn feature(inc: &Incident) -> Value {
 
 fn source_json(s: &Source) -> Value {
     let mut o = Map::new();
-    o.insert("publisher".into(), json!(s.publisher));
+    o.insert("publisher".into(), json!(s.publisher.as_str()));
     if let Some(u) = &s.url {
         o.insert("url".into(), json!(u));
     }

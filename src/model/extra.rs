@@ -8,13 +8,14 @@
 //! text of the cell (numbers too), so writing them back is byte-identical; values that are not
 //! text (GeoJSON numbers, arrays, objects, `null`) are kept as JSON.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Index;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::Interner;
 use super::hash::IdHash;
 
 /// The keys of an [`Extra`], in order: one list for every incident of a dataset that has them.
@@ -270,7 +271,7 @@ pub struct ExtraBuilder {
     names: Vec<Box<str>>,
     ids: HashMap<Box<str>, ExtraKey, IdHash>,
     /// The shared values of each key, by [`ExtraKey`].
-    values: Vec<SharedValues>,
+    values: Vec<Interner>,
     /// The row being built.
     row: Vec<(ExtraKey, ExtraValue)>,
     /// By [`ExtraKey`]: where in `row` the key is, if it is there.
@@ -278,52 +279,6 @@ pub struct ExtraBuilder {
     /// The key lists built so far, by their keys.
     lists: HashMap<Box<[u32]>, Keys, IdHash>,
     scratch: Vec<u32>,
-}
-
-/// The values of one key seen so far, each kept once. Given up for a key whose values hardly
-/// repeat (a timestamp, a free-text column), where it would cost time and hold memory for
-/// nothing.
-#[derive(Debug, Default)]
-struct SharedValues {
-    /// The value given last: in an export sorted by date or place, the next row often has it.
-    last: Option<Arc<str>>,
-    seen: HashSet<Arc<str>, IdHash>,
-    lookups: u32,
-    misses: u32,
-    off: bool,
-}
-
-impl SharedValues {
-    /// After this many values, a key whose values were mostly new is no longer shared.
-    const TRIAL: u32 = 1024;
-    /// At most this many distinct values are kept per key.
-    const MAX: usize = 1 << 16;
-
-    fn get(&mut self, s: &str) -> Arc<str> {
-        if self.off {
-            return s.into();
-        }
-        if let Some(last) = self.last.as_ref().filter(|last| ***last == *s) {
-            return last.clone();
-        }
-        if let Some(v) = self.seen.get(s) {
-            self.lookups += 1;
-            self.last = Some(v.clone());
-            return v.clone();
-        }
-        let v: Arc<str> = s.into();
-        self.lookups += 1;
-        self.misses += 1;
-        if self.lookups == Self::TRIAL && self.misses > Self::TRIAL / 2 {
-            self.off = true;
-            self.seen = HashSet::default();
-            self.last = None;
-        } else if self.seen.len() < Self::MAX {
-            self.seen.insert(v.clone());
-            self.last = Some(v.clone());
-        }
-        v
-    }
 }
 
 impl ExtraBuilder {
@@ -335,14 +290,14 @@ impl ExtraBuilder {
         let k = ExtraKey(u32::try_from(self.names.len()).expect("fewer than 2^32 keys"));
         self.names.push(name.into());
         self.ids.insert(name.into(), k);
-        self.values.push(SharedValues::default());
+        self.values.push(Interner::default());
         self.in_row.push(None);
         k
     }
 
     /// Sets `key` to the text `value` in the current row (replacing a value it has there).
     pub fn push(&mut self, key: ExtraKey, value: &str) {
-        let value = ExtraValue::text(self.values[key.0 as usize].get(value));
+        let value = ExtraValue::text(self.values[key.0 as usize].get(value).into_arc());
         self.push_value(key, value);
     }
 
@@ -451,19 +406,5 @@ mod tests {
         assert_ne!(e, other);
         assert_eq!(e.len(), 4);
         assert_eq!(format!("{:?}", Extra::from(Map::new())), "{}");
-    }
-
-    #[test]
-    fn keys_with_mostly_new_values_are_no_longer_shared() {
-        let mut values = SharedValues::default();
-        for i in 0..SharedValues::TRIAL {
-            values.get(&i.to_string());
-        }
-        assert!(values.off && values.seen.is_empty());
-        let mut values = SharedValues::default();
-        for i in 0..2 * SharedValues::TRIAL {
-            values.get(&(i % 7).to_string());
-        }
-        assert!(!values.off && values.seen.len() == 7);
     }
 }
