@@ -8,8 +8,10 @@
 //! text of the cell (numbers too), so writing them back is byte-identical; values that are not
 //! text (GeoJSON numbers, arrays, objects, `null`) are kept as JSON.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Index;
 use std::sync::Arc;
 
@@ -37,12 +39,15 @@ pub struct Extra {
 
 /// One value of an [`Extra`]: text (the exact text of a cell, shared with equal values of the
 /// dataset), or any other JSON value. Compares equal to a `&str` or a [`Value`] holding the same.
+///
+/// One pointer wide (the value itself is shared and reference-counted), since an incident of a
+/// CSV export holds a dozen or two of them.
 #[derive(Clone, PartialEq)]
-pub struct ExtraValue(Repr);
+pub struct ExtraValue(Arc<Repr>);
 
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 enum Repr {
-    Text(Arc<str>),
+    Text(Box<str>),
     /// Never a `Value::String` (that is `Text`), so equal values have one representation.
     Json(Box<Value>),
 }
@@ -51,13 +56,13 @@ static NULL: Value = Value::Null;
 
 impl ExtraValue {
     /// A text value.
-    pub fn text(s: impl Into<Arc<str>>) -> ExtraValue {
-        ExtraValue(Repr::Text(s.into()))
+    pub fn text(s: impl Into<Box<str>>) -> ExtraValue {
+        ExtraValue(Arc::new(Repr::Text(s.into())))
     }
 
     /// The text, for a text value.
     pub fn as_str(&self) -> Option<&str> {
-        match &self.0 {
+        match &*self.0 {
             Repr::Text(s) => Some(s),
             Repr::Json(_) => None,
         }
@@ -65,7 +70,7 @@ impl ExtraValue {
 
     /// The value as JSON (text as a JSON string).
     pub fn to_json(&self) -> Value {
-        match &self.0 {
+        match &*self.0 {
             Repr::Text(s) => Value::String(s.as_ref().to_owned()),
             Repr::Json(v) => Value::clone(v),
         }
@@ -74,7 +79,7 @@ impl ExtraValue {
     /// The value as it reads in a text cell: text as it is, `null` as nothing, other JSON
     /// values written as JSON.
     pub fn to_text(&self) -> Option<std::borrow::Cow<'_, str>> {
-        match &self.0 {
+        match &*self.0 {
             Repr::Text(s) => Some(std::borrow::Cow::Borrowed(s)),
             Repr::Json(v) if v.is_null() => None,
             Repr::Json(v) => Some(std::borrow::Cow::Owned(v.to_string())),
@@ -86,7 +91,7 @@ impl From<Value> for ExtraValue {
     fn from(v: Value) -> ExtraValue {
         match v {
             Value::String(s) => ExtraValue::text(s),
-            other => ExtraValue(Repr::Json(Box::new(other))),
+            other => ExtraValue(Arc::new(Repr::Json(Box::new(other)))),
         }
     }
 }
@@ -99,7 +104,7 @@ impl From<&str> for ExtraValue {
 
 impl fmt::Debug for ExtraValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
+        match &*self.0 {
             Repr::Text(s) => fmt::Debug::fmt(s, f),
             Repr::Json(v) => fmt::Display::fmt(v, f),
         }
@@ -126,7 +131,7 @@ impl PartialEq<String> for ExtraValue {
 
 impl PartialEq<Value> for ExtraValue {
     fn eq(&self, other: &Value) -> bool {
-        match (&self.0, other) {
+        match (&*self.0, other) {
             (Repr::Text(s), Value::String(t)) => **s == **t,
             (Repr::Json(v), other) => **v == *other,
             _ => false,
@@ -139,7 +144,7 @@ impl Index<&str> for ExtraValue {
     type Output = Value;
 
     fn index(&self, key: &str) -> &Value {
-        match &self.0 {
+        match &*self.0 {
             Repr::Json(v) => &v[key],
             Repr::Text(_) => &NULL,
         }
@@ -151,7 +156,7 @@ impl Index<usize> for ExtraValue {
     type Output = Value;
 
     fn index(&self, i: usize) -> &Value {
-        match &self.0 {
+        match &*self.0 {
             Repr::Json(v) => &v[i],
             Repr::Text(_) => &NULL,
         }
@@ -258,6 +263,36 @@ impl Index<&str> for Extra {
     }
 }
 
+/// A text [`ExtraValue`] as an [`ExtraBuilder`] shares it: hashes and compares as its text.
+#[derive(Clone, Debug)]
+struct SharedText(ExtraValue);
+
+impl From<&str> for SharedText {
+    fn from(s: &str) -> SharedText {
+        SharedText(ExtraValue::text(s))
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &SharedText) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for SharedText {}
+
+impl Hash for SharedText {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_str().unwrap_or_default().hash(state);
+    }
+}
+
 /// A key registered with an [`ExtraBuilder`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExtraKey(u32);
@@ -271,7 +306,7 @@ pub struct ExtraBuilder {
     names: Vec<Box<str>>,
     ids: HashMap<Box<str>, ExtraKey, IdHash>,
     /// The shared values of each key, by [`ExtraKey`].
-    values: Vec<Interner>,
+    values: Vec<Interner<SharedText>>,
     /// The row being built.
     row: Vec<(ExtraKey, ExtraValue)>,
     /// By [`ExtraKey`]: where in `row` the key is, if it is there.
@@ -297,7 +332,7 @@ impl ExtraBuilder {
 
     /// Sets `key` to the text `value` in the current row (replacing a value it has there).
     pub fn push(&mut self, key: ExtraKey, value: &str) {
-        let value = ExtraValue::text(self.values[key.0 as usize].get(value).into_arc());
+        let value = self.values[key.0 as usize].get(value).0;
         self.push_value(key, value);
     }
 
@@ -362,10 +397,7 @@ mod tests {
         b.push(scale, "Local");
         let two = b.finish();
         assert!(Arc::ptr_eq(&one.keys, &two.keys));
-        let (Repr::Text(a), Repr::Text(c)) = (&one.values[0].0, &two.values[0].0) else {
-            panic!("text values");
-        };
-        assert!(Arc::ptr_eq(a, c));
+        assert!(Arc::ptr_eq(&one.values[0].0, &two.values[0].0));
         assert_eq!(two["source_scale"], "Local");
         assert_eq!(b.finish(), Extra::default());
     }

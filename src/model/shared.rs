@@ -5,6 +5,7 @@
 use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::Hash;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -21,11 +22,6 @@ pub struct SharedStr(Arc<str>);
 impl SharedStr {
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    /// The shared string itself.
-    pub(crate) fn into_arc(self) -> Arc<str> {
-        self.0
     }
 }
 
@@ -133,32 +129,47 @@ impl fmt::Debug for SharedStr {
     }
 }
 
-/// Hands out one [`SharedStr`] per distinct value while a file is read, so that the rows with
-/// the same category, region or place share it. Gives up on values that hardly repeat (after
+/// Hands out one [`SharedStr`] (or other shared text `T`) per distinct value while a file is
+/// read, so that the rows with the same category, region or place share it. Gives up on values that hardly repeat (after
 /// [`TRIAL`](Self::TRIAL) values of which most were new), where it would cost time and hold
 /// memory for nothing, and keeps at most [`MAX`](Self::MAX) values.
-#[derive(Debug, Default)]
-pub struct Interner {
+#[derive(Debug)]
+pub struct Interner<T = SharedStr> {
     /// The value given last: in an export sorted by date or place, the next row often has it.
-    last: Option<SharedStr>,
-    seen: HashSet<SharedStr, IdHash>,
+    last: Option<T>,
+    seen: HashSet<T, IdHash>,
     lookups: u32,
     misses: u32,
     off: bool,
 }
 
-impl Interner {
+impl<T> Default for Interner<T> {
+    fn default() -> Interner<T> {
+        Interner {
+            last: None,
+            seen: HashSet::default(),
+            lookups: 0,
+            misses: 0,
+            off: false,
+        }
+    }
+}
+
+impl<T> Interner<T>
+where
+    T: Clone + Eq + Hash + Borrow<str> + for<'a> From<&'a str>,
+{
     /// After this many values, an interner whose values were mostly new stops sharing.
     pub const TRIAL: u32 = 1024;
     /// At most this many distinct values are kept.
     pub const MAX: usize = 1 << 16;
 
-    /// `s` as a [`SharedStr`]: the copy handed out before when there is one.
-    pub fn get(&mut self, s: &str) -> SharedStr {
+    /// `s` as a shared `T`: the copy handed out before when there is one.
+    pub fn get(&mut self, s: &str) -> T {
         if self.off {
             return s.into();
         }
-        if let Some(last) = self.last.as_ref().filter(|last| ***last == *s) {
+        if let Some(last) = self.last.as_ref().filter(|last| (*last).borrow() == s) {
             return last.clone();
         }
         if let Some(v) = self.seen.get(s) {
@@ -166,7 +177,7 @@ impl Interner {
             self.last = Some(v.clone());
             return v.clone();
         }
-        let v: SharedStr = s.into();
+        let v = T::from(s);
         self.lookups = self.lookups.saturating_add(1);
         self.misses = self.misses.saturating_add(1);
         if self.lookups == Self::TRIAL && self.misses > Self::TRIAL / 2 {
@@ -212,7 +223,7 @@ mod tests {
 
     #[test]
     fn interned_values_share_one_copy() {
-        let mut i = Interner::default();
+        let mut i: Interner = Interner::default();
         let (a, b) = (i.get("Hama"), i.get("Idlib"));
         let (c, d) = (i.get("Hama"), i.get("Idlib"));
         assert!(Arc::ptr_eq(&a.0, &c.0) && Arc::ptr_eq(&b.0, &d.0));
@@ -221,13 +232,13 @@ mod tests {
 
     #[test]
     fn values_that_hardly_repeat_are_no_longer_shared() {
-        let mut i = Interner::default();
-        for n in 0..Interner::TRIAL {
+        let mut i: Interner = Interner::default();
+        for n in 0..Interner::<SharedStr>::TRIAL {
             i.get(&n.to_string());
         }
         assert!(i.is_off() && i.is_empty());
-        let mut i = Interner::default();
-        for n in 0..2 * Interner::TRIAL {
+        let mut i: Interner = Interner::default();
+        for n in 0..2 * Interner::<SharedStr>::TRIAL {
             i.get(&(n % 7).to_string());
         }
         assert!(!i.is_off() && i.len() == 7);
