@@ -73,7 +73,7 @@ impl EditForm {
             date_end: text_of(inc.date_end),
             date_precision: inc.date_precision,
             place: inc.place.to_string(),
-            place_local: inc.place_local.clone().unwrap_or_default(),
+            place_local: inc.place_local.as_deref().unwrap_or_default().to_owned(),
             admin1: inc.admin1.as_deref().unwrap_or_default().to_owned(),
             lat: text_of(inc.location.map(|l| l.lat)),
             lon: text_of(inc.location.map(|l| l.lon)),
@@ -82,14 +82,14 @@ impl EditForm {
             killed: text_of(inc.casualties.killed),
             injured: text_of(inc.casualties.injured),
             children_killed: text_of(inc.casualties.children_killed),
-            notes: inc.notes.clone().unwrap_or_default(),
+            notes: inc.notes.as_deref().unwrap_or_default().to_owned(),
             sources: (inc.sources.iter())
                 .map(|s| SourceDraft {
                     publisher: s.publisher.to_string(),
-                    url: s.url.clone().unwrap_or_default(),
+                    url: s.url.as_deref().unwrap_or_default().to_owned(),
                     published: text_of(s.published),
-                    attribution: s.attribution.clone().unwrap_or_default(),
-                    quote: s.quote.clone(),
+                    attribution: s.attribution.as_deref().unwrap_or_default().to_owned(),
+                    quote: s.quote.to_string(),
                 })
                 .collect(),
             errors: Vec::new(),
@@ -195,11 +195,11 @@ impl EditForm {
             })
             .map(|(s, published)| Source {
                 publisher: s.publisher.trim().into(),
-                url: opt(&s.url),
+                url: opt(&s.url).map(Box::from),
                 published,
-                attribution: opt(&s.attribution),
+                attribution: opt(&s.attribution).map(Box::from),
                 // The quote is verbatim: never trimmed inside, only at its ends.
-                quote: s.quote.trim().to_owned(),
+                quote: s.quote.trim().into(),
             })
             .collect();
         Ok(Incident {
@@ -212,10 +212,10 @@ impl EditForm {
             location_precision: self.location_precision,
             location_radius_m: radius,
             place: self.place.trim().into(),
-            place_local: opt(&self.place_local),
+            place_local: opt(&self.place_local).map(Box::from),
             admin1: opt(&self.admin1).map(SharedStr::from),
             casualties,
-            notes: opt(&self.notes),
+            notes: opt(&self.notes).map(Box::from),
             sources,
             ..self.original.clone()
         })
@@ -373,7 +373,7 @@ impl SitviewApp {
             date: Some(self.current),
             location: Some(location),
             location_precision: LocationPrecision::Exact,
-            notes: Some("Placed by hand on the map.".to_owned()),
+            notes: Some("Placed by hand on the map.".into()),
             ..Default::default()
         };
         let at = ds.incidents.len();

@@ -507,7 +507,7 @@ fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
         if let Some(a) = &s.attribution {
             ui.label(format!("Attributed to: {}", visual(a)));
         }
-        if let Some(url) = &s.url {
+        if let Some(url) = s.url.as_deref() {
             ui.hyperlink_to(RichText::new(url).small(), url);
         }
     }

@@ -811,18 +811,20 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
                 location_precision: e.precision,
                 location_radius_m: Some(e.radius_m),
                 place: e.name.clone().into(),
-                place_local: e.name_local.clone(),
+                place_local: e.name_local.as_deref().map(Box::from),
                 admin1: Some(e.admin1.as_str())
                     .filter(|a| !a.is_empty())
                     .map(SharedStr::from),
                 casualties: d.casualties,
-                notes: Some(notes),
+                notes: Some(notes.into()),
                 sources: vec![Source {
                     publisher: o.publisher.clone().into(),
-                    url: o.url.clone(),
+                    url: o.url.as_deref().map(Box::from),
                     published: Some(o.published),
-                    attribution: (!d.attributions.is_empty()).then(|| d.attributions.join("; ")),
-                    quote,
+                    attribution: (!d.attributions.is_empty())
+                        .then(|| d.attributions.join("; "))
+                        .map(Box::from),
+                    quote: quote.into(),
                 }],
                 extra: Default::default(),
             };

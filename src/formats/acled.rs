@@ -605,7 +605,7 @@ impl Rows {
             // `vec!` allocates room for the one source only (`push` would make room for 4).
             inc.sources = vec![Source {
                 publisher: self.shared.publisher.get(publisher.unwrap_or(ACLED)),
-                quote: notes.unwrap_or_default().to_owned(),
+                quote: notes.unwrap_or_default().into(),
                 ..Default::default()
             }];
         }
@@ -782,7 +782,7 @@ fn value<'a>(inc: &'a Incident, col: &str) -> Cow<'a, str> {
             distinct(inc.sources.iter().map(|s| s.publisher.as_str())),
             "; ",
         ),
-        "notes" => join(inc.sources.iter().map(|s| s.quote.as_str()), "\n\n"),
+        "notes" => join(inc.sources.iter().map(|s| s.quote.as_ref()), "\n\n"),
         "fatalities" => inc
             .casualties
             .killed
@@ -864,14 +864,14 @@ fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w:
     // The first link is the (one) source's; more links are more sources, named by their host.
     let mut urls = urls.into_iter();
     if let Some(s) = inc.sources.first_mut() {
-        s.url = urls.next();
+        s.url = urls.next().map(Box::from);
     }
     for url in urls {
         inc.sources.push(Source {
             publisher: super::csv_generic::url_host(&url)
                 .unwrap_or_default()
                 .into(),
-            url: Some(url),
+            url: Some(url.into()),
             ..Default::default()
         });
     }

@@ -1674,14 +1674,14 @@ fn sources(text: Option<&str>, publisher: Option<&str>, url: Option<&str>) -> Ve
             .or_else(|| urls.first().and_then(|u| url_host(u)))
             .unwrap_or_default()
             .into(),
-        url: urls.first().map(|u| (*u).to_owned()),
-        quote: text.unwrap_or_default().to_owned(),
+        url: urls.first().map(|&u| Box::from(u)),
+        quote: text.unwrap_or_default().into(),
         ..Default::default()
     }];
     for u in urls.iter().skip(1) {
         out.push(Source {
             publisher: url_host(u).unwrap_or_default().into(),
-            url: Some((*u).to_owned()),
+            url: Some((*u).into()),
             ..Default::default()
         });
     }

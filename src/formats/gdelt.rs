@@ -403,7 +403,7 @@ impl Rows {
             _ => inc.category.clone(),
         };
         inc.sources.push(source(rec, c, &inc.category));
-        inc.notes = Some(MACHINE_CODED.to_owned());
+        inc.notes = Some(MACHINE_CODED.into());
         for (i, name) in &c.extra {
             if let Some(v) = cell(rec, Some(*i)) {
                 put_extra(x, name, v);
@@ -476,10 +476,10 @@ fn source(rec: &ByteRecord, c: &Columns, category: &str) -> Source {
     quote.push('.');
     Source {
         publisher: url.and_then(url_host).unwrap_or("GDELT").into(),
-        url: url.map(str::to_owned),
+        url: url.map(Box::from),
         published: cell(rec, c.added).and_then(parse_date).map(|(d, _)| d),
         attribution: None,
-        quote,
+        quote: quote.into(),
     }
 }
 

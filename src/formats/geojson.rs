@@ -877,9 +877,9 @@ fn read_properties(
     if !ctx.strict {
         keep_shadowed(&mut props, m);
     }
-    inc.place_local = take_str(&mut props, "place_local");
+    inc.place_local = take_str(&mut props, "place_local").map(Box::from);
     inc.admin1 = take_str(&mut props, "admin1").map(SharedStr::from);
-    inc.notes = take_str(&mut props, "notes");
+    inc.notes = take_str(&mut props, "notes").map(Box::from);
     read_precisions(&mut props, inc, &mut warn);
     inc.casualties = Casualties {
         killed: take_count(&mut props, "killed", &mut warn),
@@ -943,8 +943,8 @@ fn take_foreign_source(props: &mut Map<String, Value>, m: &JsonMapping) -> Optio
     }
     Some(Source {
         publisher: publisher.unwrap_or_default().into(),
-        url,
-        quote: quote.unwrap_or_default(),
+        url: url.map(Box::from),
+        quote: quote.unwrap_or_default().into(),
         ..Default::default()
     })
 }
@@ -1202,10 +1202,10 @@ fn read_source(mut s: Map<String, Value>, k: usize, warn: &mut impl FnMut(String
     };
     Source {
         publisher: publisher.into(),
-        url,
+        url: url.map(Box::from),
         published,
-        attribution,
-        quote,
+        attribution: attribution.map(Box::from),
+        quote: quote.into(),
     }
 }
 
@@ -1569,7 +1569,7 @@ mod tests {
         assert_eq!(inc.date_precision, DatePrecision::Week);
         assert_eq!(inc.last_day().unwrap().to_string(), "2016-09-22");
         assert_eq!(inc.casualties.killed, Some(2));
-        assert_eq!(inc.sources[0].quote, "Q");
+        assert_eq!(&*inc.sources[0].quote, "Q");
         assert_eq!(inc.extra["custom"], json!({"x": 1}));
         // Round trip keeps everything, including the property we do not interpret.
         let again = read(&write(&l.dataset)).unwrap();

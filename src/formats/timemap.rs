@@ -612,7 +612,7 @@ fn read_event_sources(
         && let Some(d) = description
     {
         inc.sources.push(Source {
-            quote: d.to_owned(),
+            quote: d.into(),
             ..Default::default()
         });
         used = true;
@@ -657,12 +657,12 @@ fn source_of(
             .or_else(|| text("type"))
             .unwrap_or_default()
             .into(),
-        url,
+        url: url.map(Box::from),
         published: text("date")
             .and_then(|d| parse_text_date(&d, order))
             .map(|(d, _)| d),
         attribution: None,
-        quote,
+        quote: quote.into(),
     };
     (src, fell_back)
 }

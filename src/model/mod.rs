@@ -127,12 +127,12 @@ impl Casualties {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Source {
     pub publisher: SharedStr,
-    pub url: Option<String>,
+    pub url: Option<Box<str>>,
     pub published: Option<Day>,
     /// Whom the publisher attributes the claim to ("the Syrian Observatory", "state media").
-    pub attribution: Option<String>,
+    pub attribution: Option<Box<str>>,
     /// The supporting text, quoted verbatim.
-    pub quote: String,
+    pub quote: Box<str>,
 }
 
 /// One incident on the map and the timeline.
@@ -155,11 +155,11 @@ pub struct Incident {
     pub location_radius_m: Option<f64>,
     pub place: SharedStr,
     /// The place name in local script (e.g. Arabic).
-    pub place_local: Option<String>,
+    pub place_local: Option<Box<str>>,
     pub admin1: Option<SharedStr>,
     pub casualties: Casualties,
     /// Analyst's notes: how the place and date were established, caveats.
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     pub sources: Vec<Source>,
     /// Properties this program does not interpret, kept so that saving loses nothing.
     pub extra: Extra,

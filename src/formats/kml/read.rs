@@ -699,9 +699,9 @@ fn apply_data(
                 ),
             },
             Key::Place => inc.place = value.clone().into(),
-            Key::PlaceLocal => inc.place_local = Some(value.clone()),
+            Key::PlaceLocal => inc.place_local = Some(value.clone().into()),
             Key::Admin1 => inc.admin1 = Some(value.clone().into()),
-            Key::Notes => inc.notes = Some(value.clone()),
+            Key::Notes => inc.notes = Some(value.clone().into()),
             Key::LocationPrecision => match LocationPrecision::parse(v) {
                 Some(p) => inc.location_precision = p,
                 None => keep(
@@ -753,9 +753,9 @@ fn apply_data(
     if inc.sources.is_empty() {
         let d = description.map(|d| html::to_text(&d)).unwrap_or_default();
         if single.url.is_none() {
-            single.url = d.link;
+            single.url = d.link.map(Box::from);
         }
-        single.quote = d.text;
+        single.quote = d.text.into();
         if single != Source::default() {
             inc.sources.push(single);
         }
@@ -784,9 +784,9 @@ fn set_count(c: &mut Casualties, key: Key, n: u32) {
 fn set_source_field(s: &mut Source, field: SourceField, value: String, warn: &mut Vec<String>) {
     match field {
         SourceField::Publisher => s.publisher = value.into(),
-        SourceField::Url => s.url = Some(value).filter(|u| !u.trim().is_empty()),
-        SourceField::Attribution => s.attribution = Some(value),
-        SourceField::Quote => s.quote = value,
+        SourceField::Url => s.url = Some(value).filter(|u| !u.trim().is_empty()).map(Box::from),
+        SourceField::Attribution => s.attribution = Some(value.into()),
+        SourceField::Quote => s.quote = value.into(),
         SourceField::Published => match parse_date(&value) {
             Some((d, _)) => s.published = Some(d),
             None if value.trim().is_empty() => {}

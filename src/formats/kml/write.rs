@@ -237,15 +237,15 @@ fn incident_data(inc: &Incident) -> Vec<(String, String)> {
         let mut field = |f: SourceField, v: String| d.push((schema::source_key(n + 1, f), v));
         field(SourceField::Publisher, s.publisher.to_string());
         if let Some(u) = &s.url {
-            field(SourceField::Url, u.clone());
+            field(SourceField::Url, u.to_string());
         }
         if let Some(p) = s.published {
             field(SourceField::Published, p.to_string());
         }
         if let Some(a) = &s.attribution {
-            field(SourceField::Attribution, a.clone());
+            field(SourceField::Attribution, a.to_string());
         }
-        field(SourceField::Quote, s.quote.clone());
+        field(SourceField::Quote, s.quote.to_string());
     }
     d.extend(extra_data(
         inc.extra.iter().map(|(k, v)| (k, v.to_json())),
