@@ -21,7 +21,8 @@ use super::Interner;
 use super::hash::IdHash;
 
 /// The keys of an [`Extra`], in order: one list for every incident of a dataset that has them.
-type Keys = Arc<[Box<str>]>;
+/// (An `Arc` of a `Vec` rather than of a slice, so that an [`Extra`] holds a thin pointer.)
+type Keys = Arc<Vec<Box<str>>>;
 
 /// The properties of an incident this program does not interpret: an ordered map from key to
 /// [`ExtraValue`], as read from the file.
@@ -199,7 +200,7 @@ impl Extra {
         }
         let mut keys = self.keys.to_vec();
         keys.push(key.into_boxed_str());
-        self.keys = keys.into();
+        self.keys = Arc::new(keys);
         let mut values = std::mem::take(&mut self.values).into_vec();
         values.push(value);
         self.values = values.into_boxed_slice();
@@ -221,7 +222,7 @@ impl From<Map<String, Value>> for Extra {
             .map(|(k, v)| (k.into_boxed_str(), ExtraValue::from(v)))
             .unzip();
         Extra {
-            keys: keys.into(),
+            keys: Arc::new(keys),
             values: values.into_boxed_slice(),
         }
     }
@@ -366,9 +367,11 @@ impl ExtraBuilder {
         let keys = match self.lists.get(self.scratch.as_slice()) {
             Some(keys) => keys.clone(),
             None => {
-                let keys: Keys = (self.scratch.iter())
-                    .map(|&k| self.names[k as usize].clone())
-                    .collect();
+                let keys: Keys = Arc::new(
+                    (self.scratch.iter())
+                        .map(|&k| self.names[k as usize].clone())
+                        .collect(),
+                );
                 self.lists
                     .insert(self.scratch.as_slice().into(), keys.clone());
                 keys
