@@ -48,42 +48,72 @@ pub struct ExtraValue(Arc<Repr>);
 
 #[derive(PartialEq)]
 enum Repr {
+    /// Text of up to [`SHORT`] bytes, held inline: most values that do not repeat (a
+    /// timestamp, a number) are short, and so need no allocation of their own.
+    Short { len: u8, bytes: [u8; SHORT] },
+    /// Longer text. (Text of up to [`SHORT`] bytes is always `Short`, so equal values have one
+    /// representation.)
     Text(Box<str>),
-    /// Never a `Value::String` (that is `Text`), so equal values have one representation.
+    /// Never a `Value::String` (that is text), so equal values have one representation.
     Json(Box<Value>),
 }
 
+/// The longest text held inline: as much as fits beside the tag in the 24 bytes that `Text`
+/// takes anyway.
+const SHORT: usize = 22;
+
 static NULL: Value = Value::Null;
+
+impl Repr {
+    fn text(s: &str) -> Repr {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= SHORT => {
+                let mut bytes = [0; SHORT];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Repr::Short { len, bytes }
+            }
+            _ => Repr::Text(s.into()),
+        }
+    }
+
+    /// The text, or else the JSON value.
+    fn get(&self) -> Result<&str, &Value> {
+        match self {
+            Repr::Short { len, bytes } => {
+                Ok(std::str::from_utf8(&bytes[..usize::from(*len)]).expect("made from a str"))
+            }
+            Repr::Text(s) => Ok(s),
+            Repr::Json(v) => Err(v),
+        }
+    }
+}
 
 impl ExtraValue {
     /// A text value.
-    pub fn text(s: impl Into<Box<str>>) -> ExtraValue {
-        ExtraValue(Arc::new(Repr::Text(s.into())))
+    pub fn text(s: &str) -> ExtraValue {
+        ExtraValue(Arc::new(Repr::text(s)))
     }
 
     /// The text, for a text value.
     pub fn as_str(&self) -> Option<&str> {
-        match &*self.0 {
-            Repr::Text(s) => Some(s),
-            Repr::Json(_) => None,
-        }
+        self.0.get().ok()
     }
 
     /// The value as JSON (text as a JSON string).
     pub fn to_json(&self) -> Value {
-        match &*self.0 {
-            Repr::Text(s) => Value::String(s.as_ref().to_owned()),
-            Repr::Json(v) => Value::clone(v),
+        match self.0.get() {
+            Ok(s) => Value::String(s.to_owned()),
+            Err(v) => v.clone(),
         }
     }
 
     /// The value as it reads in a text cell: text as it is, `null` as nothing, other JSON
     /// values written as JSON.
     pub fn to_text(&self) -> Option<std::borrow::Cow<'_, str>> {
-        match &*self.0 {
-            Repr::Text(s) => Some(std::borrow::Cow::Borrowed(s)),
-            Repr::Json(v) if v.is_null() => None,
-            Repr::Json(v) => Some(std::borrow::Cow::Owned(v.to_string())),
+        match self.0.get() {
+            Ok(s) => Some(std::borrow::Cow::Borrowed(s)),
+            Err(v) if v.is_null() => None,
+            Err(v) => Some(std::borrow::Cow::Owned(v.to_string())),
         }
     }
 }
@@ -91,7 +121,7 @@ impl ExtraValue {
 impl From<Value> for ExtraValue {
     fn from(v: Value) -> ExtraValue {
         match v {
-            Value::String(s) => ExtraValue::text(s),
+            Value::String(s) => ExtraValue::text(&s),
             other => ExtraValue(Arc::new(Repr::Json(Box::new(other)))),
         }
     }
@@ -105,9 +135,9 @@ impl From<&str> for ExtraValue {
 
 impl fmt::Debug for ExtraValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &*self.0 {
-            Repr::Text(s) => fmt::Debug::fmt(s, f),
-            Repr::Json(v) => fmt::Display::fmt(v, f),
+        match self.0.get() {
+            Ok(s) => fmt::Debug::fmt(s, f),
+            Err(v) => fmt::Display::fmt(v, f),
         }
     }
 }
@@ -132,9 +162,9 @@ impl PartialEq<String> for ExtraValue {
 
 impl PartialEq<Value> for ExtraValue {
     fn eq(&self, other: &Value) -> bool {
-        match (&*self.0, other) {
-            (Repr::Text(s), Value::String(t)) => **s == **t,
-            (Repr::Json(v), other) => **v == *other,
+        match (self.0.get(), other) {
+            (Ok(s), Value::String(t)) => s == t,
+            (Err(v), other) => v == other,
             _ => false,
         }
     }
@@ -147,7 +177,7 @@ impl Index<&str> for ExtraValue {
     fn index(&self, key: &str) -> &Value {
         match &*self.0 {
             Repr::Json(v) => &v[key],
-            Repr::Text(_) => &NULL,
+            Repr::Short { .. } | Repr::Text(_) => &NULL,
         }
     }
 }
@@ -159,7 +189,7 @@ impl Index<usize> for ExtraValue {
     fn index(&self, i: usize) -> &Value {
         match &*self.0 {
             Repr::Json(v) => &v[i],
-            Repr::Text(_) => &NULL,
+            Repr::Short { .. } | Repr::Text(_) => &NULL,
         }
     }
 }
@@ -403,6 +433,32 @@ mod tests {
         assert!(Arc::ptr_eq(&one.values[0].0, &two.values[0].0));
         assert_eq!(two["source_scale"], "Local");
         assert_eq!(b.finish(), Extra::default());
+    }
+
+    #[test]
+    fn short_and_long_text_values_read_back_the_same() {
+        assert_eq!(std::mem::size_of::<Repr>(), 24);
+        assert_eq!(std::mem::size_of::<ExtraValue>(), 8);
+        for s in [
+            "",
+            "1737329622",
+            "é".repeat(11).as_str(),
+            "x".repeat(23).as_str(),
+        ] {
+            let v = ExtraValue::text(s);
+            assert_eq!(v, s);
+            assert_eq!(v, Value::String(s.to_owned()));
+            assert_eq!(v.to_text().as_deref(), Some(s));
+            assert_eq!(format!("{v:?}"), format!("{s:?}"));
+        }
+        assert!(matches!(
+            *ExtraValue::text(&"x".repeat(22)).0,
+            Repr::Short { .. }
+        ));
+        assert!(matches!(
+            *ExtraValue::text(&"x".repeat(23)).0,
+            Repr::Text(_)
+        ));
     }
 
     #[test]
