@@ -462,8 +462,8 @@ impl Columns {
     }
 }
 
-/// One [`Interner`] for each column kept as a [`SharedStr`](crate::model::SharedStr), so that rows share its repeated
-/// values.
+/// One [`Interner`] for each column kept as a [`SharedStr`](crate::model::SharedStr), so that
+/// the rows share its repeated values.
 #[derive(Debug, Default)]
 struct SharedColumns {
     place: Interner,
