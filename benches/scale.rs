@@ -605,6 +605,14 @@ fn main() {
         "RSS after load - before (retained)",
         format!("{:.0} MB", mb(rss_after) - mb(rss_before)),
     );
+    row(
+        "  per incident (peak) / size_of::<Incident>()",
+        format!(
+            "{:.0} B / {} B",
+            (mb(hwm_after) - mb(rss_before)) * 1_048_576.0 / a.rows as f64,
+            std::mem::size_of::<sitview::model::Incident>()
+        ),
+    );
     let _ = hwm_before;
     row(
         "next-day step, index (median)",

@@ -576,7 +576,7 @@ fn convert_with_column_choices_for_unguessable_headers() {
     assert_eq!(a.date.unwrap().to_string(), "2016-09-19");
     let loc = a.location.unwrap();
     assert!((loc.lat - 36.15158).abs() < 1e-9 && (loc.lon - 36.96775).abs() < 1e-9);
-    assert_eq!(a.sources[0].quote, "Convoy hit");
+    assert_eq!(&*a.sources[0].quote, "Convoy hit");
     // A column that does not exist is named.
     let o = convert(&[
         p(&input),

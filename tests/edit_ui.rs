@@ -213,7 +213,7 @@ fn add_edit_move_undo_save_and_reopen() {
     assert_eq!(inc.title, "Shelling of Saraqib market");
     assert_eq!(inc.location, Some(placed));
     assert_eq!(
-        inc.sources[0].quote,
+        &*inc.sources[0].quote,
         "Three people were killed when shells hit the market."
     );
 

@@ -89,7 +89,7 @@ fn check_common(text: &str, c: &Candidate, published: &str) {
     let i = &c.incident;
     let src = &i.sources[0];
     assert!(
-        text.contains(&src.quote),
+        text.contains(&*src.quote),
         "quote is not verbatim: {:?}",
         src.quote
     );
@@ -473,7 +473,7 @@ fn odd_input_never_panics() {
     ] {
         let r = extract(t, &o);
         for c in &r.candidates {
-            assert!(t.contains(&c.incident.sources[0].quote));
+            assert!(t.contains(&*c.incident.sources[0].quote));
         }
     }
     // Random sentences from report-like pieces (a fixed-seed generator: reproducible).
@@ -525,7 +525,7 @@ fn odd_input_never_panics() {
         }
         let r = extract(&t, &o);
         for c in &r.candidates {
-            assert!(t.contains(&c.incident.sources[0].quote), "{t:?}");
+            assert!(t.contains(&*c.incident.sources[0].quote), "{t:?}");
         }
     }
     // Every prefix of a real-looking report.
@@ -538,7 +538,7 @@ fn odd_input_never_panics() {
         let part = &text[..i];
         let r = extract(part, &o);
         for c in &r.candidates {
-            assert!(part.contains(&c.incident.sources[0].quote));
+            assert!(part.contains(&*c.incident.sources[0].quote));
         }
     }
 }

@@ -78,7 +78,7 @@ fn acled_current_export_values() {
     // A quoted newline inside the notes, in a CRLF file.
     let shelling = get(&l, "SYR8002");
     assert_eq!(
-        shelling.sources[0].quote,
+        &*shelling.sources[0].quote,
         "Government forces shelled Bustan al-Qasr, in eastern Aleppo.\nSOHR reported 3 civilians killed, among them a child."
     );
     assert_eq!(shelling.casualties.killed, Some(3));
@@ -344,7 +344,7 @@ fn generic_day_first_spreadsheet() {
         "Syrian Network for Human Rights"
     );
     assert_eq!(
-        douma.sources[0].quote,
+        &*douma.sources[0].quote,
         "Airstrikes hit the market in Douma, killing 12 civilians."
     );
 
@@ -419,12 +419,12 @@ fn generic_semicolons_in_windows_1252() {
     assert_eq!(convoy.category, "Frappe aérienne");
     assert_eq!(convoy.place, "Urm al-Kubra");
     assert_eq!(
-        convoy.sources[0].quote,
+        &*convoy.sources[0].quote,
         "Un convoi humanitaire a été frappé – 20 morts"
     );
     assert_eq!(convoy.sources[0].publisher, "OSDH");
     assert_eq!(
-        get(&l, "row-2").sources[0].quote,
+        &*get(&l, "row-2").sources[0].quote,
         "Quartiers est d’Alep bombardés"
     );
     assert_eq!(l.warnings.len(), 1, "{:#?}", warnings(&l));
@@ -455,7 +455,10 @@ fn generic_tsv_with_month_and_year_dates() {
     assert_eq!(l.records, 4);
     let first = get(&l, "row-1");
     assert_eq!(first.category, "Air/drone strike");
-    assert_eq!(first.sources[0].quote, "Aid convoy struck at Urm al-Kubra");
+    assert_eq!(
+        &*first.sources[0].quote,
+        "Aid convoy struck at Urm al-Kubra"
+    );
     let month = get(&l, "row-3");
     assert_eq!(
         (month.date, month.date_precision),
@@ -500,7 +503,7 @@ fn generic_user_chosen_columns() {
     let inc = get(&l, "row-1");
     assert_eq!(lonlat(inc), Some((36.1447, 36.9431)));
     assert_eq!(inc.date, day("2016-09-19"));
-    assert_eq!(inc.sources[0].quote, "convoy");
+    assert_eq!(&*inc.sources[0].quote, "convoy");
     let l = csv_generic::read_with_columns(
         b"when,place,what\n19/09/2016,\"36.2, 37.1\",convoy\n",
         &[(Column::LatLon, "place")],
@@ -547,7 +550,7 @@ fn line_numbers_are_physical_lines() {
     let text = "date,lat,lon,notes\r\n\r\n2016-09-19,36.2,37.1,\"two\nlines\"\r\n\r\n2016-09-20,36.2,999,x\r\n";
     let l = csv_generic::read(text.as_bytes()).unwrap();
     assert_eq!(l.records, 2);
-    assert_eq!(get(&l, "row-1").sources[0].quote, "two\nlines");
+    assert_eq!(&*get(&l, "row-1").sources[0].quote, "two\nlines");
     assert_warning(&l, "line 6", "latitude 36.2, longitude 999");
     assert_eq!(l.warnings.len(), 1, "{:#?}", warnings(&l));
 }

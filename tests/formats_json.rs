@@ -108,7 +108,7 @@ fn qgis_export_with_crs_slashed_dates_and_string_numbers() {
         Some("https://reliefweb.int/report/syrian-arab-republic/example")
     );
     assert_eq!(
-        convoy.sources[0].quote,
+        &*convoy.sources[0].quote,
         "Convoy of 31 trucks hit while unloading at the SARC warehouse."
     );
     // Properties this program does not know are kept as they were (numbers as strings too).
@@ -153,7 +153,7 @@ fn the_import_dialog_can_change_the_mapping() {
     );
     // Without a text property the publisher and link still make a source.
     assert_eq!(first.sources[0].publisher, "UN OCHA");
-    assert_eq!(first.sources[0].quote, "");
+    assert_eq!(&*first.sources[0].quote, "");
     assert_eq!(first.extra["name"], json!("Strike on UN/SARC aid convoy"));
     assert_round_trips(&l);
 }
@@ -228,7 +228,7 @@ fn start_and_end_properties_make_ranges() {
         Some("https://www.aljazeera.com/example")
     );
     assert_eq!(
-        campaign.sources[0].quote,
+        &*campaign.sources[0].quote,
         "Hundreds of strikes over six days."
     );
     let handarat = by_id(&l, "handarat");
@@ -456,7 +456,7 @@ fn timemap_events_with_sources_and_associations() {
         Some("https://reliefweb.int/report/syrian-arab-republic/example-convoy")
     );
     assert_eq!(
-        ocha.quote,
+        &*ocha.quote,
         "The convoy was struck while humanitarian workers were unloading aid."
     );
     assert_eq!(ocha.published, Some(day("2016-09-20")));
@@ -504,7 +504,7 @@ fn timemap_events_with_sources_and_associations() {
     assert_eq!(undated.category, "Other");
     assert_eq!(undated.sources[0].publisher, "");
     assert_eq!(
-        undated.sources[0].quote,
+        &*undated.sources[0].quote,
         "Reports of shelling, date unclear."
     );
 
@@ -548,9 +548,15 @@ fn timemap_bare_array_as_bellingcat_exports_it() {
         convoy.sources[0].url.as_deref(),
         Some("https://twitter.com/example/status/1")
     );
-    assert_eq!(convoy.sources[0].quote, "Video of burning trucks at night.");
+    assert_eq!(
+        &*convoy.sources[0].quote,
+        "Video of burning trucks at night."
+    );
     let qaterji = by_id(&l, "CIV0002");
-    assert_eq!(qaterji.sources[0].quote, "Residential building destroyed.");
+    assert_eq!(
+        &*qaterji.sources[0].quote,
+        "Residential building destroyed."
+    );
     assert_eq!(qaterji.category, "Other");
     let bad = by_id(&l, "CIV0003");
     assert_eq!((bad.date, bad.location), (None, None));

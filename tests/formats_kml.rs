@@ -93,7 +93,7 @@ fn aleppo_point_with_timestamp_cdata_description_and_data() {
         )
     );
     assert_eq!(
-        s.quote,
+        &*s.quote,
         "The US blames Russia for carrying out a deadly air strike on a UN aid convoy on Monday \
          in northern Syria & Russia denies any role.\nAround 20 civilians were killed.\n\
          Source: Al Jazeera, 22 Sept 2016"
@@ -115,7 +115,7 @@ fn aleppo_time_spans_and_their_precision() {
     assert_eq!(q.date_precision, DatePrecision::Week);
     // Entity-escaped HTML is unescaped, then stripped.
     assert_eq!(
-        q.sources[0].quote,
+        &*q.sources[0].quote,
         "Rescue workers search for survivors at a site hit by air strikes in the rebel-held \
          al-Qaterji neighbourhood."
     );
@@ -151,7 +151,7 @@ fn aleppo_schema_data_nested_folders_and_data_category() {
         s.url.as_deref(),
         Some("https://example.org/reports/bustan?id=7&lang=en")
     );
-    assert_eq!(s.quote, "Mortar fire near the crossing.\nSee report.");
+    assert_eq!(&*s.quote, "Mortar fire near the crossing.\nSee report.");
     // ExtendedData's category wins over the Folder; no geometry: kept unlocated.
     let u = incident(&l, "kml-5");
     assert_eq!(u.category, "Chemical attack");
@@ -162,7 +162,7 @@ fn aleppo_schema_data_nested_folders_and_data_category() {
         (Some(day("2016-09-01")), DatePrecision::Month)
     );
     assert_eq!(
-        u.sources[0].quote,
+        &*u.sources[0].quote,
         "Claims on social media; no location given."
     );
     // Bad coordinates: kept, dated, without a location.
@@ -270,7 +270,7 @@ fn committed_kmz_fixture() {
         Some("https://example.org/idlib-market")
     );
     assert_eq!(
-        inc.sources[0].quote,
+        &*inc.sources[0].quote,
         "Activists said jets struck a market.\nReport"
     );
     assert_eq!(l.dataset.category_colours["Air strike"], [0xd3, 0x2f, 0x2f]);
@@ -361,7 +361,7 @@ fn unknown_entities_in_descriptions_warn_and_decode_as_html() {
     let l = kml::read(text.as_bytes()).unwrap();
     let inc = &l.dataset.incidents[0];
     assert_eq!(inc.title, "Caf&eacute;");
-    assert_eq!(inc.sources[0].quote, "a b");
+    assert_eq!(&*inc.sources[0].quote, "a b");
     assert_eq!(
         warning_texts(&l),
         [

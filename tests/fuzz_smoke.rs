@@ -319,7 +319,7 @@ fn nul_bytes_are_refused_or_read_without_harm() {
     late.extend_from_slice(b"2016-09-20,36.2,37.1,a\0b\n");
     let l = read_bytes(&late, Some("x.csv")).unwrap();
     assert_eq!(l.dataset.incidents.len(), 5001);
-    assert_eq!(l.dataset.incidents[5000].sources[0].quote, "a\0b");
+    assert_eq!(&*l.dataset.incidents[5000].sources[0].quote, "a\0b");
     // JSON: escaped NUL is text; a raw NUL is a syntax error naming its line.
     let json = b"{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"geometry\":null,\n\"properties\":{\"date\":\"2016-09-19\",\"title\":\"a\\u0000b\"}}]}";
     let l = geojson::read(json).unwrap();

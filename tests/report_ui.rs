@@ -110,7 +110,10 @@ fn a_pasted_report_becomes_reviewed_incidents() {
     assert_eq!(saraqib.casualties.killed, Some(7));
     assert_eq!(saraqib.casualties.children_killed, Some(3));
     assert_eq!(saraqib.sources[0].publisher, "Test Wire");
-    assert!(REPORT.contains(&saraqib.sources[0].quote), "verbatim quote");
+    assert!(
+        REPORT.contains(&*saraqib.sources[0].quote),
+        "verbatim quote"
+    );
     let second = &ds.incidents[1];
     assert_eq!(second.title, "Shelling of Salaheddine");
     assert_eq!(second.casualties.injured, Some(11));
@@ -118,7 +121,7 @@ fn a_pasted_report_becomes_reviewed_incidents() {
         second.date.map(|d| d.to_string()).as_deref(),
         Some("2016-09-21")
     );
-    assert!(REPORT.contains(&second.sources[0].quote), "verbatim quote");
+    assert!(REPORT.contains(&*second.sources[0].quote), "verbatim quote");
 
     // Each acceptance is an ordinary edit: undo takes the edit, then the second incident away.
     h.state_mut().undo();

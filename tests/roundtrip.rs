@@ -163,7 +163,7 @@ fn geojson_to_kml_to_geojson_keeps_every_field() {
             l.dataset
                 .incidents
                 .iter()
-                .map(|i| i.category.clone())
+                .map(|i| i.category.to_string())
                 .collect()
         };
         let mut grouped = order(&a);
@@ -198,8 +198,8 @@ fn geojson_to_acled_to_geojson_keeps_what_acled_can_hold() {
         let mut publishers: Vec<&str> = x.sources.iter().map(|s| s.publisher.as_str()).collect();
         publishers.dedup();
         assert_eq!(s.publisher, publishers.join("; "), "{id}: publisher");
-        let quotes: Vec<&str> = x.sources.iter().map(|s| s.quote.as_str()).collect();
-        assert_eq!(s.quote, quotes.join("\n\n"), "{id}: quote");
+        let quotes: Vec<&str> = x.sources.iter().map(|s| &*s.quote).collect();
+        assert_eq!(&*s.quote, quotes.join("\n\n"), "{id}: quote");
         assert_eq!(s.url, x.sources[0].url, "{id}: url");
         // Lost, as documented.
         assert_eq!(s.published, None, "{id}: published");

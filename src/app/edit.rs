@@ -7,7 +7,9 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 
 use super::{Notice, SitviewApp};
 use crate::model::edit::{Edit, fresh_id};
-use crate::model::{Casualties, DatePrecision, Day, Incident, LocationPrecision, LonLat, Source};
+use crate::model::{
+    Casualties, DatePrecision, Day, Incident, LocationPrecision, LonLat, SharedStr, Source,
+};
 
 /// A marker being dragged to a new place.
 #[derive(Clone, Copy, Debug)]
@@ -65,14 +67,14 @@ impl EditForm {
         EditForm {
             index,
             original: inc.clone(),
-            title: inc.title.clone(),
-            category: inc.category.clone(),
+            title: inc.title.to_string(),
+            category: inc.category.to_string(),
             date: text_of(inc.date),
             date_end: text_of(inc.date_end),
             date_precision: inc.date_precision,
-            place: inc.place.clone(),
-            place_local: inc.place_local.clone().unwrap_or_default(),
-            admin1: inc.admin1.clone().unwrap_or_default(),
+            place: inc.place.to_string(),
+            place_local: inc.place_local.as_deref().unwrap_or_default().to_owned(),
+            admin1: inc.admin1.as_deref().unwrap_or_default().to_owned(),
             lat: text_of(inc.location.map(|l| l.lat)),
             lon: text_of(inc.location.map(|l| l.lon)),
             location_precision: inc.location_precision,
@@ -80,14 +82,14 @@ impl EditForm {
             killed: text_of(inc.casualties.killed),
             injured: text_of(inc.casualties.injured),
             children_killed: text_of(inc.casualties.children_killed),
-            notes: inc.notes.clone().unwrap_or_default(),
+            notes: inc.notes.as_deref().unwrap_or_default().to_owned(),
             sources: (inc.sources.iter())
                 .map(|s| SourceDraft {
-                    publisher: s.publisher.clone(),
-                    url: s.url.clone().unwrap_or_default(),
+                    publisher: s.publisher.to_string(),
+                    url: s.url.as_deref().unwrap_or_default().to_owned(),
                     published: text_of(s.published),
-                    attribution: s.attribution.clone().unwrap_or_default(),
-                    quote: s.quote.clone(),
+                    attribution: s.attribution.as_deref().unwrap_or_default().to_owned(),
+                    quote: s.quote.to_string(),
                 })
                 .collect(),
             errors: Vec::new(),
@@ -192,28 +194,28 @@ impl EditForm {
                     && s.url.trim().is_empty())
             })
             .map(|(s, published)| Source {
-                publisher: s.publisher.trim().to_owned(),
-                url: opt(&s.url),
+                publisher: s.publisher.trim().into(),
+                url: opt(&s.url).map(Box::from),
                 published,
-                attribution: opt(&s.attribution),
+                attribution: opt(&s.attribution).map(Box::from),
                 // The quote is verbatim: never trimmed inside, only at its ends.
-                quote: s.quote.trim().to_owned(),
+                quote: s.quote.trim().into(),
             })
             .collect();
         Ok(Incident {
-            title: self.title.trim().to_owned(),
-            category: self.category.trim().to_owned(),
+            title: self.title.trim().into(),
+            category: self.category.trim().into(),
             date,
             date_end,
             date_precision: self.date_precision,
             location,
             location_precision: self.location_precision,
             location_radius_m: radius,
-            place: self.place.trim().to_owned(),
-            place_local: opt(&self.place_local),
-            admin1: opt(&self.admin1),
+            place: self.place.trim().into(),
+            place_local: opt(&self.place_local).map(Box::from),
+            admin1: opt(&self.admin1).map(SharedStr::from),
             casualties,
-            notes: opt(&self.notes),
+            notes: opt(&self.notes).map(Box::from),
             sources,
             ..self.original.clone()
         })
@@ -366,12 +368,12 @@ impl SitviewApp {
             .map_or_else(|| "Other".to_owned(), |(c, _)| c);
         let incident = Incident {
             id: fresh_id(ds),
-            title: "New incident".to_owned(),
-            category,
+            title: "New incident".into(),
+            category: category.into(),
             date: Some(self.current),
             location: Some(location),
             location_precision: LocationPrecision::Exact,
-            notes: Some("Placed by hand on the map.".to_owned()),
+            notes: Some("Placed by hand on the map.".into()),
             ..Default::default()
         };
         let at = ds.incidents.len();

@@ -374,7 +374,7 @@ fn list_row(ui: &mut egui::Ui, inc: &Incident, colour: Color32, selected: bool) 
     }
     sub.push(inc.category.clone());
     if let Some(c) = inc.casualties.summary() {
-        sub.push(c);
+        sub.push(c.into());
     }
     let title = visual(&inc.title).into_owned();
     let sub = visual(&sub.join(" · ")).into_owned();
@@ -433,7 +433,7 @@ fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
         .spacing([10.0, 4.0])
         .show(ui, |ui| {
             ui.weak("Category");
-            ui.label(&inc.category);
+            ui.label(inc.category.as_str());
             ui.end_row();
             ui.weak("Date");
             ui.label(inc.date_text());
@@ -442,7 +442,7 @@ fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
             ui.label(format!("the {}", inc.date_precision.as_str()));
             ui.end_row();
             ui.weak("Place");
-            let mut place = inc.place.clone();
+            let mut place = inc.place.to_string();
             if let Some(l) = &inc.place_local {
                 place = format!("{place} ({l})");
             }
@@ -499,7 +499,7 @@ fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
                         .size(14.5),
                 );
             });
-        let mut line = s.publisher.clone();
+        let mut line = s.publisher.to_string();
         if let Some(d) = s.published {
             line = format!("{line}, published {}", d.long());
         }
@@ -507,7 +507,7 @@ fn detail_ui(ui: &mut egui::Ui, inc: &Incident, colour: Color32) {
         if let Some(a) = &s.attribution {
             ui.label(format!("Attributed to: {}", visual(a)));
         }
-        if let Some(url) = &s.url {
+        if let Some(url) = s.url.as_deref() {
             ui.hyperlink_to(RichText::new(url).small(), url);
         }
     }

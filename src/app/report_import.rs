@@ -320,7 +320,7 @@ impl SitviewApp {
                         ui.set_width(ui.available_width());
                         ui.horizontal_wrapped(|ui| {
                             ui.label(RichText::new(format!("{}.", k + 1)).strong());
-                            ui.label(RichText::new(&inc.category).strong());
+                            ui.label(RichText::new(inc.category.as_str()).strong());
                             ui.label(format!("· {} · {}", inc.place, inc.date_text()));
                         });
                         let mut facts = Vec::new();

@@ -38,7 +38,7 @@ fn totals(dataset: &Dataset, items: &[usize]) -> BTreeMap<String, (usize, u64)> 
     let mut t: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for &i in items {
         let inc = &dataset.incidents[i];
-        let e = t.entry(inc.category.clone()).or_default();
+        let e = t.entry(inc.category.to_string()).or_default();
         e.0 += 1;
         e.1 += u64::from(inc.casualties.killed.unwrap_or(0));
     }
@@ -56,7 +56,7 @@ fn facts(inc: &Incident) -> Vec<(&'static str, String)> {
             ),
         ),
         ("Place", {
-            let mut p = inc.place.clone();
+            let mut p = inc.place.to_string();
             if let Some(l) = &inc.place_local {
                 p = format!("{p} ({l})");
             }
@@ -66,7 +66,7 @@ fn facts(inc: &Incident) -> Vec<(&'static str, String)> {
             };
             format!("{p} — location {precision}")
         }),
-        ("Category", inc.category.clone()),
+        ("Category", inc.category.to_string()),
     ];
     if let Some(c) = inc.casualties.summary() {
         f.push(("Casualties", c));

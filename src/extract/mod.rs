@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::gazetteer::{Entry, Gazetteer, Origin};
-use crate::model::{Casualties, Dataset, Day, Incident, Source};
+use crate::model::{Casualties, Dataset, Day, Incident, SharedStr, Source};
 use dates::When;
 
 /// What the report is: needed to date its relative words and to cite it.
@@ -802,25 +802,29 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
             );
             let incident = Incident {
                 id,
-                title: format!("{}, {}", d.category, e.name),
-                category: d.category.to_owned(),
+                title: format!("{}, {}", d.category, e.name).into(),
+                category: d.category.into(),
                 date: Some(d.when.date),
                 date_end: d.when.end,
                 date_precision: d.when.precision,
                 location: Some(e.location),
                 location_precision: e.precision,
                 location_radius_m: Some(e.radius_m),
-                place: e.name.clone(),
-                place_local: e.name_local.clone(),
-                admin1: Some(e.admin1.clone()).filter(|a| !a.is_empty()),
+                place: e.name.clone().into(),
+                place_local: e.name_local.as_deref().map(Box::from),
+                admin1: Some(e.admin1.as_str())
+                    .filter(|a| !a.is_empty())
+                    .map(SharedStr::from),
                 casualties: d.casualties,
-                notes: Some(notes),
+                notes: Some(notes.into()),
                 sources: vec![Source {
-                    publisher: o.publisher.clone(),
-                    url: o.url.clone(),
+                    publisher: o.publisher.clone().into(),
+                    url: o.url.as_deref().map(Box::from),
                     published: Some(o.published),
-                    attribution: (!d.attributions.is_empty()).then(|| d.attributions.join("; ")),
-                    quote,
+                    attribution: (!d.attributions.is_empty())
+                        .then(|| d.attributions.join("; "))
+                        .map(Box::from),
+                    quote: quote.into(),
                 }],
                 extra: Default::default(),
             };

@@ -38,7 +38,7 @@ use super::csv_generic::{
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
 use crate::model::{
-    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, LocationPrecision, Source,
+    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, Interner, LocationPrecision, Source,
 };
 
 /// The columns of the current ACLED export, in its order.
@@ -462,6 +462,19 @@ impl Columns {
     }
 }
 
+/// One [`Interner`] for each column kept as a [`SharedStr`](crate::model::SharedStr), so that
+/// the rows share its repeated values.
+#[derive(Debug, Default)]
+struct SharedColumns {
+    place: Interner,
+    admin1: Interner,
+    category: Interner,
+    /// Titles ("{category} in {place}"), made in `scratch`.
+    title: Interner,
+    publisher: Interner,
+    scratch: String,
+}
+
 /// Turns ACLED records into incidents.
 struct Rows {
     cols: Columns,
@@ -469,6 +482,8 @@ struct Rows {
     extra_keys: Vec<(usize, ExtraKey)>,
     /// Builds each row's `extra`.
     extra: ExtraBuilder,
+    /// Shares the repeated values of the columns kept as [`SharedStr`](crate::model::SharedStr)s.
+    shared: SharedColumns,
     warnings: Warnings,
     incidents: Vec<Incident>,
     ids: UniqueIds,
@@ -487,6 +502,7 @@ impl Rows {
             cols,
             extra_keys,
             extra,
+            shared: SharedColumns::default(),
             warnings,
             incidents: Vec::new(),
             ids: UniqueIds::default(),
@@ -547,27 +563,31 @@ impl Rows {
         (inc.location_precision, inc.location_radius_m) =
             geo_precision(rec, c.geo_precision, line, w, x);
 
-        inc.place = cell(rec, c.location).unwrap_or_default().to_owned();
-        inc.admin1 = cell(rec, c.admin1).map(str::to_owned);
+        let sh = &mut self.shared;
+        let place = cell(rec, c.location).unwrap_or_default();
+        inc.place = sh.place.get(place);
+        inc.admin1 = cell(rec, c.admin1).map(|a| sh.admin1.get(a));
         let event_type = cell(rec, c.event_type);
-        inc.category = match (cell(rec, c.sub_event_type), event_type) {
+        let category = match (cell(rec, c.sub_event_type), event_type) {
             (Some(sub), et) => {
                 if let Some(et) = et {
                     put_extra(x, "event_type", et);
                 }
-                sub.to_owned()
+                sub
             }
-            (None, Some(et)) => et.to_owned(),
-            (None, None) => "Other".to_owned(),
+            (None, Some(et)) => et,
+            (None, None) => "Other",
         };
-        inc.title = match inc.place.as_str() {
+        inc.category = sh.category.get(category);
+        inc.title = match place {
             "" => inc.category.clone(),
             place => {
-                let mut t = String::with_capacity(inc.category.len() + 4 + place.len());
-                t.push_str(&inc.category);
+                let t = &mut sh.scratch;
+                t.clear();
+                t.push_str(category);
                 t.push_str(" in ");
                 t.push_str(place);
-                t
+                sh.title.get(t)
             }
         };
         if let Some(s) = cell(rec, c.fatalities) {
@@ -584,8 +604,8 @@ impl Rows {
         if publisher.is_some() || notes.is_some() {
             // `vec!` allocates room for the one source only (`push` would make room for 4).
             inc.sources = vec![Source {
-                publisher: publisher.unwrap_or(ACLED).to_owned(),
-                quote: notes.unwrap_or_default().to_owned(),
+                publisher: self.shared.publisher.get(publisher.unwrap_or(ACLED)),
+                quote: notes.unwrap_or_default().into(),
                 ..Default::default()
             }];
         }
@@ -762,7 +782,7 @@ fn value<'a>(inc: &'a Incident, col: &str) -> Cow<'a, str> {
             distinct(inc.sources.iter().map(|s| s.publisher.as_str())),
             "; ",
         ),
-        "notes" => join(inc.sources.iter().map(|s| s.quote.as_str()), "\n\n"),
+        "notes" => join(inc.sources.iter().map(|s| s.quote.as_ref()), "\n\n"),
         "fatalities" => inc
             .casualties
             .killed
@@ -844,14 +864,14 @@ fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w:
     // The first link is the (one) source's; more links are more sources, named by their host.
     let mut urls = urls.into_iter();
     if let Some(s) = inc.sources.first_mut() {
-        s.url = urls.next();
+        s.url = urls.next().map(Box::from);
     }
     for url in urls {
         inc.sources.push(Source {
             publisher: super::csv_generic::url_host(&url)
                 .unwrap_or_default()
-                .to_owned(),
-            url: Some(url),
+                .into(),
+            url: Some(url.into()),
             ..Default::default()
         });
     }

@@ -30,7 +30,8 @@ use super::encoding::{self, Encoding};
 use super::{Format, FormatError, Loaded, Warning};
 use crate::model::hash::IdHash;
 use crate::model::{
-    Casualties, Dataset, DatePrecision, Day, ExtraBuilder, ExtraKey, Incident, LonLat, Source,
+    Casualties, Dataset, DatePrecision, Day, ExtraBuilder, ExtraKey, Incident, LonLat, SharedStr,
+    Source,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1508,9 +1509,9 @@ impl<'m> RowReader<'m> {
             inc.date_precision = p;
         }
         inc.date_end = self.date(rec, DateKey { end: true, ..key }).map(|(d, _)| d);
-        inc.category = cell(rec, m.category).unwrap_or("Other").to_owned();
-        inc.place = cell(rec, m.place).unwrap_or_default().to_owned();
-        inc.admin1 = cell(rec, m.admin1).map(str::to_owned);
+        inc.category = cell(rec, m.category).unwrap_or("Other").into();
+        inc.place = cell(rec, m.place).unwrap_or_default().into();
+        inc.admin1 = cell(rec, m.admin1).map(SharedStr::from);
         inc.casualties = Casualties {
             killed: self.count(rec, m.killed, "killed", line),
             injured: self.count(rec, m.injured, "injured", line),
@@ -1518,8 +1519,8 @@ impl<'m> RowReader<'m> {
         };
         inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url));
         inc.title = match cell(rec, m.title) {
-            Some(t) => t.to_owned(),
-            None => default_title(&inc, cell(rec, m.text)),
+            Some(t) => t.into(),
+            None => default_title(&inc, cell(rec, m.text)).into(),
         };
         for &(i, key) in &self.extra_columns {
             if let Some(v) = cell(rec, Some(i)) {
@@ -1672,15 +1673,15 @@ fn sources(text: Option<&str>, publisher: Option<&str>, url: Option<&str>) -> Ve
         publisher: publisher
             .or_else(|| urls.first().and_then(|u| url_host(u)))
             .unwrap_or_default()
-            .to_owned(),
-        url: urls.first().map(|u| (*u).to_owned()),
-        quote: text.unwrap_or_default().to_owned(),
+            .into(),
+        url: urls.first().map(|&u| Box::from(u)),
+        quote: text.unwrap_or_default().into(),
         ..Default::default()
     }];
     for u in urls.iter().skip(1) {
         out.push(Source {
-            publisher: url_host(u).unwrap_or_default().to_owned(),
-            url: Some((*u).to_owned()),
+            publisher: url_host(u).unwrap_or_default().into(),
+            url: Some((*u).into()),
             ..Default::default()
         });
     }

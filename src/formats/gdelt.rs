@@ -28,7 +28,7 @@ use super::csv_generic::{
 };
 use super::dates::parse_date;
 use super::{Format, FormatError, Loaded, encoding};
-use crate::model::{Dataset, ExtraBuilder, Incident, LocationPrecision, Source};
+use crate::model::{Dataset, ExtraBuilder, Incident, LocationPrecision, SharedStr, Source};
 
 /// The columns of a GDELT 2.0 events file, in order.
 pub const V2_COLUMNS: [&str; 61] = [
@@ -388,20 +388,22 @@ impl Rows {
         }
         let geo_type = cell(rec, c.geo_type);
         (inc.location_precision, inc.location_radius_m) = precision(geo_type);
-        inc.place = cell(rec, c.place).unwrap_or_default().to_owned();
-        inc.admin1 = admin1(&inc.place, geo_type);
+        inc.place = cell(rec, c.place).unwrap_or_default().into();
+        inc.admin1 = admin1(&inc.place, geo_type).map(SharedStr::from);
         let root =
             cell(rec, c.root_code).or_else(|| cell(rec, c.event_code).and_then(|e| e.get(..2)));
         inc.category = match root {
-            Some(r) => cameo_root_name(r).map_or_else(|| format!("CAMEO {r}"), str::to_owned),
-            None => "Other".to_owned(),
+            Some(r) => cameo_root_name(r)
+                .map_or_else(|| format!("CAMEO {r}"), str::to_owned)
+                .into(),
+            None => "Other".into(),
         };
         inc.title = match inc.place.split(',').next().map(str::trim) {
-            Some(p) if !p.is_empty() => format!("{} in {p}", inc.category),
+            Some(p) if !p.is_empty() => format!("{} in {p}", inc.category).into(),
             _ => inc.category.clone(),
         };
         inc.sources.push(source(rec, c, &inc.category));
-        inc.notes = Some(MACHINE_CODED.to_owned());
+        inc.notes = Some(MACHINE_CODED.into());
         for (i, name) in &c.extra {
             if let Some(v) = cell(rec, Some(*i)) {
                 put_extra(x, name, v);
@@ -473,11 +475,11 @@ fn source(rec: &ByteRecord, c: &Columns, category: &str) -> Source {
     }
     quote.push('.');
     Source {
-        publisher: url.and_then(url_host).unwrap_or("GDELT").to_owned(),
-        url: url.map(str::to_owned),
+        publisher: url.and_then(url_host).unwrap_or("GDELT").into(),
+        url: url.map(Box::from),
         published: cell(rec, c.added).and_then(parse_date).map(|(d, _)| d),
         attribution: None,
-        quote,
+        quote: quote.into(),
     }
 }
 

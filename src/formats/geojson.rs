@@ -43,7 +43,7 @@ use super::timemap::{self, SlashEvidence, SlashOrder, kind, scalar_text};
 use super::{Format, FormatError, Loaded, Warning};
 use crate::model::{
     Casualties, Dataset, DatePrecision, Day, ExtraValue, Incident, LocationPrecision, LonLat,
-    Overlay, Source,
+    Overlay, SharedStr, Source,
 };
 
 /// Which feature property holds each incident field; `None` leaves the field empty.
@@ -853,9 +853,13 @@ fn read_properties(
     let mut warn = |s: String| notes.push(s);
     inc.title = take_mapped_str(&mut props, &m.title)
         .or_else(|| ctx.strict.then(|| take_str(&mut props, "name")).flatten())
-        .unwrap_or_default();
-    inc.category = take_mapped_str(&mut props, &m.category).unwrap_or_else(|| "Other".to_owned());
-    inc.place = take_mapped_str(&mut props, &m.place).unwrap_or_default();
+        .unwrap_or_default()
+        .into();
+    inc.category =
+        take_mapped_str(&mut props, &m.category).map_or_else(|| "Other".into(), SharedStr::from);
+    inc.place = take_mapped_str(&mut props, &m.place)
+        .unwrap_or_default()
+        .into();
     let foreign_source = if ctx.strict {
         None
     } else {
@@ -873,9 +877,9 @@ fn read_properties(
     if !ctx.strict {
         keep_shadowed(&mut props, m);
     }
-    inc.place_local = take_str(&mut props, "place_local");
-    inc.admin1 = take_str(&mut props, "admin1");
-    inc.notes = take_str(&mut props, "notes");
+    inc.place_local = take_str(&mut props, "place_local").map(Box::from);
+    inc.admin1 = take_str(&mut props, "admin1").map(SharedStr::from);
+    inc.notes = take_str(&mut props, "notes").map(Box::from);
     read_precisions(&mut props, inc, &mut warn);
     inc.casualties = Casualties {
         killed: take_count(&mut props, "killed", &mut warn),
@@ -938,9 +942,9 @@ fn take_foreign_source(props: &mut Map<String, Value>, m: &JsonMapping) -> Optio
         return None;
     }
     Some(Source {
-        publisher: publisher.unwrap_or_default(),
-        url,
-        quote: quote.unwrap_or_default(),
+        publisher: publisher.unwrap_or_default().into(),
+        url: url.map(Box::from),
+        quote: quote.unwrap_or_default().into(),
         ..Default::default()
     })
 }
@@ -1197,11 +1201,11 @@ fn read_source(mut s: Map<String, Value>, k: usize, warn: &mut impl FnMut(String
         _ => None,
     };
     Source {
-        publisher,
-        url,
+        publisher: publisher.into(),
+        url: url.map(Box::from),
         published,
-        attribution,
-        quote,
+        attribution: attribution.map(Box::from),
+        quote: quote.into(),
     }
 }
 
@@ -1480,14 +1484,14 @@ fn feature(inc: &Incident) -> Value {
             p.insert(k.to_owned(), v);
         }
     };
-    put("title", Some(json!(inc.title)));
-    put("category", Some(json!(inc.category)));
+    put("title", Some(json!(*inc.title)));
+    put("category", Some(json!(*inc.category)));
     put("date", inc.date.map(|d| json!(d.to_string())));
     put("date_end", inc.date_end.map(|d| json!(d.to_string())));
     put("date_precision", Some(json!(inc.date_precision.as_str())));
-    put("place", Some(json!(inc.place)));
+    put("place", Some(json!(*inc.place)));
     put("place_local", inc.place_local.as_ref().map(|v| json!(v)));
-    put("admin1", inc.admin1.as_ref().map(|v| json!(v)));
+    put("admin1", inc.admin1.as_ref().map(|v| json!(**v)));
     put(
         "location_precision",
         Some(json!(inc.location_precision.as_str())),
@@ -1514,7 +1518,7 @@ fn feature(inc: &Incident) -> Value {
 
 fn source_json(s: &Source) -> Value {
     let mut o = Map::new();
-    o.insert("publisher".into(), json!(s.publisher));
+    o.insert("publisher".into(), json!(s.publisher.as_str()));
     if let Some(u) = &s.url {
         o.insert("url".into(), json!(u));
     }
@@ -1565,7 +1569,7 @@ mod tests {
         assert_eq!(inc.date_precision, DatePrecision::Week);
         assert_eq!(inc.last_day().unwrap().to_string(), "2016-09-22");
         assert_eq!(inc.casualties.killed, Some(2));
-        assert_eq!(inc.sources[0].quote, "Q");
+        assert_eq!(&*inc.sources[0].quote, "Q");
         assert_eq!(inc.extra["custom"], json!({"x": 1}));
         // Round trip keeps everything, including the property we do not interpret.
         let again = read(&write(&l.dataset)).unwrap();

@@ -38,7 +38,7 @@ use serde::de::{self, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visit
 use serde_json::{Map, Value};
 
 use super::{Format, FormatError, Loaded, Warning, dates, geojson};
-use crate::model::{Dataset, DatePrecision, Day, Incident, LonLat, Overlay, Source};
+use crate::model::{Dataset, DatePrecision, Day, Incident, LonLat, Overlay, SharedStr, Source};
 
 /// Whether `bytes` look like TimeMap JSON: a top-level array whose first element is an object
 /// with `latitude` and `longitude` (or with `date` and `sources`/`associations`), or an object
@@ -388,12 +388,13 @@ fn read_event(
     };
     inc.location = event_location_of(&mut e, &mut notes);
     read_event_date(&mut e, &mut inc, order, &mut notes);
-    inc.place = take_text(&mut e, "location").unwrap_or_default();
-    inc.category = event_category(&mut e, domain).unwrap_or_else(|| "Other".to_owned());
+    inc.place = take_text(&mut e, "location").unwrap_or_default().into();
+    inc.category = event_category(&mut e, domain).map_or_else(|| "Other".into(), SharedStr::from);
     let description = take_text(&mut e, "description");
     inc.title = take_text(&mut e, "title")
         .or_else(|| description.as_deref().map(summary))
-        .unwrap_or_else(|| inc.place.clone());
+        .unwrap_or_else(|| inc.place.to_string())
+        .into();
     let used = read_event_sources(&mut e, &mut inc, description.as_deref(), domain, order);
     if let (false, Some(d)) = (used, description) {
         e.insert("description".into(), Value::String(d));
@@ -611,7 +612,7 @@ fn read_event_sources(
         && let Some(d) = description
     {
         inc.sources.push(Source {
-            quote: d.to_owned(),
+            quote: d.into(),
             ..Default::default()
         });
         used = true;
@@ -652,13 +653,16 @@ fn source_of(
         .or_else(|| description.map(str::to_owned))
         .unwrap_or_default();
     let src = Source {
-        publisher: text("title").or_else(|| text("type")).unwrap_or_default(),
-        url,
+        publisher: text("title")
+            .or_else(|| text("type"))
+            .unwrap_or_default()
+            .into(),
+        url: url.map(Box::from),
         published: text("date")
             .and_then(|d| parse_text_date(&d, order))
             .map(|(d, _)| d),
         attribution: None,
-        quote,
+        quote: quote.into(),
     };
     (src, fell_back)
 }

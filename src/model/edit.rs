@@ -103,7 +103,7 @@ impl Edit {
     /// "add “Air strike on Idlib”", for the Edit menu's Undo and Redo entries.
     pub fn describe(&self) -> String {
         let name = |i: &Incident| {
-            let t = if i.title.trim().is_empty() {
+            let t: &str = if i.title.trim().is_empty() {
                 &i.id
             } else {
                 &i.title

@@ -8,17 +8,21 @@
 //! text of the cell (numbers too), so writing them back is byte-identical; values that are not
 //! text (GeoJSON numbers, arrays, objects, `null`) are kept as JSON.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Index;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::Interner;
 use super::hash::IdHash;
 
 /// The keys of an [`Extra`], in order: one list for every incident of a dataset that has them.
-type Keys = Arc<[Box<str>]>;
+/// (An `Arc` of a `Vec` rather than of a slice, so that an [`Extra`] holds a thin pointer.)
+type Keys = Arc<Vec<Box<str>>>;
 
 /// The properties of an incident this program does not interpret: an ordered map from key to
 /// [`ExtraValue`], as read from the file.
@@ -36,47 +40,80 @@ pub struct Extra {
 
 /// One value of an [`Extra`]: text (the exact text of a cell, shared with equal values of the
 /// dataset), or any other JSON value. Compares equal to a `&str` or a [`Value`] holding the same.
+///
+/// One pointer wide (the value itself is shared and reference-counted), since an incident of a
+/// CSV export holds a dozen or two of them.
 #[derive(Clone, PartialEq)]
-pub struct ExtraValue(Repr);
+pub struct ExtraValue(Arc<Repr>);
 
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 enum Repr {
-    Text(Arc<str>),
-    /// Never a `Value::String` (that is `Text`), so equal values have one representation.
+    /// Text of up to [`SHORT`] bytes, held inline: most values that do not repeat (a
+    /// timestamp, a number) are short, and so need no allocation of their own.
+    Short { len: u8, bytes: [u8; SHORT] },
+    /// Longer text. (Text of up to [`SHORT`] bytes is always `Short`, so equal values have one
+    /// representation.)
+    Text(Box<str>),
+    /// Never a `Value::String` (that is text), so equal values have one representation.
     Json(Box<Value>),
 }
 
+/// The longest text held inline: as much as fits beside the tag in the 24 bytes that `Text`
+/// takes anyway.
+const SHORT: usize = 22;
+
 static NULL: Value = Value::Null;
+
+impl Repr {
+    fn text(s: &str) -> Repr {
+        match u8::try_from(s.len()) {
+            Ok(len) if s.len() <= SHORT => {
+                let mut bytes = [0; SHORT];
+                bytes[..s.len()].copy_from_slice(s.as_bytes());
+                Repr::Short { len, bytes }
+            }
+            _ => Repr::Text(s.into()),
+        }
+    }
+
+    /// The text, or else the JSON value.
+    fn get(&self) -> Result<&str, &Value> {
+        match self {
+            Repr::Short { len, bytes } => {
+                Ok(std::str::from_utf8(&bytes[..usize::from(*len)]).expect("made from a str"))
+            }
+            Repr::Text(s) => Ok(s),
+            Repr::Json(v) => Err(v),
+        }
+    }
+}
 
 impl ExtraValue {
     /// A text value.
-    pub fn text(s: impl Into<Arc<str>>) -> ExtraValue {
-        ExtraValue(Repr::Text(s.into()))
+    pub fn text(s: &str) -> ExtraValue {
+        ExtraValue(Arc::new(Repr::text(s)))
     }
 
     /// The text, for a text value.
     pub fn as_str(&self) -> Option<&str> {
-        match &self.0 {
-            Repr::Text(s) => Some(s),
-            Repr::Json(_) => None,
-        }
+        self.0.get().ok()
     }
 
     /// The value as JSON (text as a JSON string).
     pub fn to_json(&self) -> Value {
-        match &self.0 {
-            Repr::Text(s) => Value::String(s.as_ref().to_owned()),
-            Repr::Json(v) => Value::clone(v),
+        match self.0.get() {
+            Ok(s) => Value::String(s.to_owned()),
+            Err(v) => v.clone(),
         }
     }
 
     /// The value as it reads in a text cell: text as it is, `null` as nothing, other JSON
     /// values written as JSON.
     pub fn to_text(&self) -> Option<std::borrow::Cow<'_, str>> {
-        match &self.0 {
-            Repr::Text(s) => Some(std::borrow::Cow::Borrowed(s)),
-            Repr::Json(v) if v.is_null() => None,
-            Repr::Json(v) => Some(std::borrow::Cow::Owned(v.to_string())),
+        match self.0.get() {
+            Ok(s) => Some(std::borrow::Cow::Borrowed(s)),
+            Err(v) if v.is_null() => None,
+            Err(v) => Some(std::borrow::Cow::Owned(v.to_string())),
         }
     }
 }
@@ -84,8 +121,8 @@ impl ExtraValue {
 impl From<Value> for ExtraValue {
     fn from(v: Value) -> ExtraValue {
         match v {
-            Value::String(s) => ExtraValue::text(s),
-            other => ExtraValue(Repr::Json(Box::new(other))),
+            Value::String(s) => ExtraValue::text(&s),
+            other => ExtraValue(Arc::new(Repr::Json(Box::new(other)))),
         }
     }
 }
@@ -98,9 +135,9 @@ impl From<&str> for ExtraValue {
 
 impl fmt::Debug for ExtraValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Repr::Text(s) => fmt::Debug::fmt(s, f),
-            Repr::Json(v) => fmt::Display::fmt(v, f),
+        match self.0.get() {
+            Ok(s) => fmt::Debug::fmt(s, f),
+            Err(v) => fmt::Display::fmt(v, f),
         }
     }
 }
@@ -125,9 +162,9 @@ impl PartialEq<String> for ExtraValue {
 
 impl PartialEq<Value> for ExtraValue {
     fn eq(&self, other: &Value) -> bool {
-        match (&self.0, other) {
-            (Repr::Text(s), Value::String(t)) => **s == **t,
-            (Repr::Json(v), other) => **v == *other,
+        match (self.0.get(), other) {
+            (Ok(s), Value::String(t)) => s == t,
+            (Err(v), other) => v == other,
             _ => false,
         }
     }
@@ -138,9 +175,9 @@ impl Index<&str> for ExtraValue {
     type Output = Value;
 
     fn index(&self, key: &str) -> &Value {
-        match &self.0 {
+        match &*self.0 {
             Repr::Json(v) => &v[key],
-            Repr::Text(_) => &NULL,
+            Repr::Short { .. } | Repr::Text(_) => &NULL,
         }
     }
 }
@@ -150,9 +187,9 @@ impl Index<usize> for ExtraValue {
     type Output = Value;
 
     fn index(&self, i: usize) -> &Value {
-        match &self.0 {
+        match &*self.0 {
             Repr::Json(v) => &v[i],
-            Repr::Text(_) => &NULL,
+            Repr::Short { .. } | Repr::Text(_) => &NULL,
         }
     }
 }
@@ -193,7 +230,7 @@ impl Extra {
         }
         let mut keys = self.keys.to_vec();
         keys.push(key.into_boxed_str());
-        self.keys = keys.into();
+        self.keys = Arc::new(keys);
         let mut values = std::mem::take(&mut self.values).into_vec();
         values.push(value);
         self.values = values.into_boxed_slice();
@@ -215,7 +252,7 @@ impl From<Map<String, Value>> for Extra {
             .map(|(k, v)| (k.into_boxed_str(), ExtraValue::from(v)))
             .unzip();
         Extra {
-            keys: keys.into(),
+            keys: Arc::new(keys),
             values: values.into_boxed_slice(),
         }
     }
@@ -257,6 +294,36 @@ impl Index<&str> for Extra {
     }
 }
 
+/// A text [`ExtraValue`] as an [`ExtraBuilder`] shares it: hashes and compares as its text.
+#[derive(Clone, Debug)]
+struct SharedText(ExtraValue);
+
+impl From<&str> for SharedText {
+    fn from(s: &str) -> SharedText {
+        SharedText(ExtraValue::text(s))
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        self.0.as_str().unwrap_or_default()
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &SharedText) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for SharedText {}
+
+impl Hash for SharedText {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.as_str().unwrap_or_default().hash(state);
+    }
+}
+
 /// A key registered with an [`ExtraBuilder`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExtraKey(u32);
@@ -270,7 +337,7 @@ pub struct ExtraBuilder {
     names: Vec<Box<str>>,
     ids: HashMap<Box<str>, ExtraKey, IdHash>,
     /// The shared values of each key, by [`ExtraKey`].
-    values: Vec<SharedValues>,
+    values: Vec<Interner<SharedText>>,
     /// The row being built.
     row: Vec<(ExtraKey, ExtraValue)>,
     /// By [`ExtraKey`]: where in `row` the key is, if it is there.
@@ -278,52 +345,6 @@ pub struct ExtraBuilder {
     /// The key lists built so far, by their keys.
     lists: HashMap<Box<[u32]>, Keys, IdHash>,
     scratch: Vec<u32>,
-}
-
-/// The values of one key seen so far, each kept once. Given up for a key whose values hardly
-/// repeat (a timestamp, a free-text column), where it would cost time and hold memory for
-/// nothing.
-#[derive(Debug, Default)]
-struct SharedValues {
-    /// The value given last: in an export sorted by date or place, the next row often has it.
-    last: Option<Arc<str>>,
-    seen: HashSet<Arc<str>, IdHash>,
-    lookups: u32,
-    misses: u32,
-    off: bool,
-}
-
-impl SharedValues {
-    /// After this many values, a key whose values were mostly new is no longer shared.
-    const TRIAL: u32 = 1024;
-    /// At most this many distinct values are kept per key.
-    const MAX: usize = 1 << 16;
-
-    fn get(&mut self, s: &str) -> Arc<str> {
-        if self.off {
-            return s.into();
-        }
-        if let Some(last) = self.last.as_ref().filter(|last| ***last == *s) {
-            return last.clone();
-        }
-        if let Some(v) = self.seen.get(s) {
-            self.lookups += 1;
-            self.last = Some(v.clone());
-            return v.clone();
-        }
-        let v: Arc<str> = s.into();
-        self.lookups += 1;
-        self.misses += 1;
-        if self.lookups == Self::TRIAL && self.misses > Self::TRIAL / 2 {
-            self.off = true;
-            self.seen = HashSet::default();
-            self.last = None;
-        } else if self.seen.len() < Self::MAX {
-            self.seen.insert(v.clone());
-            self.last = Some(v.clone());
-        }
-        v
-    }
 }
 
 impl ExtraBuilder {
@@ -335,14 +356,14 @@ impl ExtraBuilder {
         let k = ExtraKey(u32::try_from(self.names.len()).expect("fewer than 2^32 keys"));
         self.names.push(name.into());
         self.ids.insert(name.into(), k);
-        self.values.push(SharedValues::default());
+        self.values.push(Interner::default());
         self.in_row.push(None);
         k
     }
 
     /// Sets `key` to the text `value` in the current row (replacing a value it has there).
     pub fn push(&mut self, key: ExtraKey, value: &str) {
-        let value = ExtraValue::text(self.values[key.0 as usize].get(value));
+        let value = self.values[key.0 as usize].get(value).0;
         self.push_value(key, value);
     }
 
@@ -376,9 +397,11 @@ impl ExtraBuilder {
         let keys = match self.lists.get(self.scratch.as_slice()) {
             Some(keys) => keys.clone(),
             None => {
-                let keys: Keys = (self.scratch.iter())
-                    .map(|&k| self.names[k as usize].clone())
-                    .collect();
+                let keys: Keys = Arc::new(
+                    (self.scratch.iter())
+                        .map(|&k| self.names[k as usize].clone())
+                        .collect(),
+                );
                 self.lists
                     .insert(self.scratch.as_slice().into(), keys.clone());
                 keys
@@ -407,12 +430,35 @@ mod tests {
         b.push(scale, "Local");
         let two = b.finish();
         assert!(Arc::ptr_eq(&one.keys, &two.keys));
-        let (Repr::Text(a), Repr::Text(c)) = (&one.values[0].0, &two.values[0].0) else {
-            panic!("text values");
-        };
-        assert!(Arc::ptr_eq(a, c));
+        assert!(Arc::ptr_eq(&one.values[0].0, &two.values[0].0));
         assert_eq!(two["source_scale"], "Local");
         assert_eq!(b.finish(), Extra::default());
+    }
+
+    #[test]
+    fn short_and_long_text_values_read_back_the_same() {
+        assert_eq!(std::mem::size_of::<Repr>(), 24);
+        assert_eq!(std::mem::size_of::<ExtraValue>(), 8);
+        for s in [
+            "",
+            "1737329622",
+            "é".repeat(11).as_str(),
+            "x".repeat(23).as_str(),
+        ] {
+            let v = ExtraValue::text(s);
+            assert_eq!(v, s);
+            assert_eq!(v, Value::String(s.to_owned()));
+            assert_eq!(v.to_text().as_deref(), Some(s));
+            assert_eq!(format!("{v:?}"), format!("{s:?}"));
+        }
+        assert!(matches!(
+            *ExtraValue::text(&"x".repeat(22)).0,
+            Repr::Short { .. }
+        ));
+        assert!(matches!(
+            *ExtraValue::text(&"x".repeat(23)).0,
+            Repr::Text(_)
+        ));
     }
 
     #[test]
@@ -451,19 +497,5 @@ mod tests {
         assert_ne!(e, other);
         assert_eq!(e.len(), 4);
         assert_eq!(format!("{:?}", Extra::from(Map::new())), "{}");
-    }
-
-    #[test]
-    fn keys_with_mostly_new_values_are_no_longer_shared() {
-        let mut values = SharedValues::default();
-        for i in 0..SharedValues::TRIAL {
-            values.get(&i.to_string());
-        }
-        assert!(values.off && values.seen.is_empty());
-        let mut values = SharedValues::default();
-        for i in 0..2 * SharedValues::TRIAL {
-            values.get(&(i % 7).to_string());
-        }
-        assert!(!values.off && values.seen.len() == 7);
     }
 }

@@ -5,9 +5,11 @@ mod day;
 pub mod edit;
 mod extra;
 pub(crate) mod hash;
+mod shared;
 
 pub use day::{Day, DayParseError, days_in_month};
 pub use extra::{Extra, ExtraBuilder, ExtraKey, ExtraValue};
+pub use shared::{Interner, SharedStr};
 
 use std::collections::BTreeMap;
 
@@ -124,13 +126,13 @@ impl Casualties {
 /// sentences quoted verbatim.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Source {
-    pub publisher: String,
-    pub url: Option<String>,
+    pub publisher: SharedStr,
+    pub url: Option<Box<str>>,
     pub published: Option<Day>,
     /// Whom the publisher attributes the claim to ("the Syrian Observatory", "state media").
-    pub attribution: Option<String>,
+    pub attribution: Option<Box<str>>,
     /// The supporting text, quoted verbatim.
-    pub quote: String,
+    pub quote: Box<str>,
 }
 
 /// One incident on the map and the timeline.
@@ -138,8 +140,9 @@ pub struct Source {
 pub struct Incident {
     /// Stable identifier, unique in its dataset.
     pub id: String,
-    pub title: String,
-    pub category: String,
+    /// Often made up of the category and place, and then shared by the incidents with both.
+    pub title: SharedStr,
+    pub category: SharedStr,
     /// First day; `None` when the source gives no usable date (kept and listed apart).
     pub date: Option<Day>,
     /// Last day of a date range (inclusive); `None` for a single day.
@@ -150,13 +153,13 @@ pub struct Incident {
     pub location_precision: LocationPrecision,
     /// Radius of the location's uncertainty, in metres.
     pub location_radius_m: Option<f64>,
-    pub place: String,
+    pub place: SharedStr,
     /// The place name in local script (e.g. Arabic).
-    pub place_local: Option<String>,
-    pub admin1: Option<String>,
+    pub place_local: Option<Box<str>>,
+    pub admin1: Option<SharedStr>,
     pub casualties: Casualties,
     /// Analyst's notes: how the place and date were established, caveats.
-    pub notes: Option<String>,
+    pub notes: Option<Box<str>>,
     pub sources: Vec<Source>,
     /// Properties this program does not interpret, kept so that saving loses nothing.
     pub extra: Extra,
@@ -236,7 +239,7 @@ impl Dataset {
         let mut out: Vec<(String, usize)> = Vec::new();
         for inc in &self.incidents {
             let k = *slot.entry(inc.category.as_str()).or_insert_with(|| {
-                out.push((inc.category.clone(), 0));
+                out.push((inc.category.to_string(), 0));
                 out.len() - 1
             });
             out[k].1 += 1;

@@ -228,8 +228,8 @@ impl<'t> KmlReader<'t> {
         let id_attr = tree.attr(id, "id").map(str::trim).filter(|s| !s.is_empty());
         let mut inc = Incident {
             id: id_attr.map_or_else(|| format!("kml-{}", self.placemarks), str::to_owned),
-            title: name_text(tree, id).unwrap_or_default(),
-            category: folder.unwrap_or("Other").to_owned(),
+            title: name_text(tree, id).unwrap_or_default().into(),
+            category: folder.unwrap_or("Other").into(),
             date: when.date,
             date_end: when.date_end,
             date_precision: when.precision,
@@ -250,7 +250,7 @@ impl<'t> KmlReader<'t> {
         if let Some(rgb) = self.style_colour(id, "IconStyle") {
             self.dataset
                 .category_colours
-                .entry(inc.category.clone())
+                .entry(inc.category.to_string())
                 .or_insert(rgb);
         }
         self.dataset.incidents.push(inc);
@@ -660,8 +660,8 @@ fn apply_data(
             }
             Key::Id if !v.is_empty() && generated_id => inc.id = v.to_owned(),
             Key::Id => keep(inc, &key, &value, warn, None),
-            Key::Title => inc.title = value.clone(),
-            Key::Category => inc.category = value.clone(),
+            Key::Title => inc.title = value.clone().into(),
+            Key::Category => inc.category = value.clone().into(),
             Key::Date | Key::DateEnd if v.is_empty() => {}
             Key::Date => match parse_date(v) {
                 Some((d, p)) => {
@@ -698,10 +698,10 @@ fn apply_data(
                     )),
                 ),
             },
-            Key::Place => inc.place = value.clone(),
-            Key::PlaceLocal => inc.place_local = Some(value.clone()),
-            Key::Admin1 => inc.admin1 = Some(value.clone()),
-            Key::Notes => inc.notes = Some(value.clone()),
+            Key::Place => inc.place = value.clone().into(),
+            Key::PlaceLocal => inc.place_local = Some(value.clone().into()),
+            Key::Admin1 => inc.admin1 = Some(value.clone().into()),
+            Key::Notes => inc.notes = Some(value.clone().into()),
             Key::LocationPrecision => match LocationPrecision::parse(v) {
                 Some(p) => inc.location_precision = p,
                 None => keep(
@@ -753,9 +753,9 @@ fn apply_data(
     if inc.sources.is_empty() {
         let d = description.map(|d| html::to_text(&d)).unwrap_or_default();
         if single.url.is_none() {
-            single.url = d.link;
+            single.url = d.link.map(Box::from);
         }
-        single.quote = d.text;
+        single.quote = d.text.into();
         if single != Source::default() {
             inc.sources.push(single);
         }
@@ -783,10 +783,10 @@ fn set_count(c: &mut Casualties, key: Key, n: u32) {
 
 fn set_source_field(s: &mut Source, field: SourceField, value: String, warn: &mut Vec<String>) {
     match field {
-        SourceField::Publisher => s.publisher = value,
-        SourceField::Url => s.url = Some(value).filter(|u| !u.trim().is_empty()),
-        SourceField::Attribution => s.attribution = Some(value),
-        SourceField::Quote => s.quote = value,
+        SourceField::Publisher => s.publisher = value.into(),
+        SourceField::Url => s.url = Some(value).filter(|u| !u.trim().is_empty()).map(Box::from),
+        SourceField::Attribution => s.attribution = Some(value.into()),
+        SourceField::Quote => s.quote = value.into(),
         SourceField::Published => match parse_date(&value) {
             Some((d, _)) => s.published = Some(d),
             None if value.trim().is_empty() => {}

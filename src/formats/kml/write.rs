@@ -198,7 +198,7 @@ fn when_text(date: Day, p: DatePrecision) -> String {
 fn incident_data(inc: &Incident) -> Vec<(String, String)> {
     let mut d: Vec<(String, String)> = Vec::new();
     let mut put = |k: &str, v: String| d.push((k.to_owned(), v));
-    put("category", inc.category.clone());
+    put("category", inc.category.to_string());
     // A date_end the TimeSpan cannot carry (no date, or not after the date).
     if let Some(e) = inc.date_end
         && inc.date.is_none_or(|d| e <= d)
@@ -206,14 +206,14 @@ fn incident_data(inc: &Incident) -> Vec<(String, String)> {
         put("date_end", e.to_string());
     }
     put("date_precision", inc.date_precision.as_str().to_owned());
-    put("place", inc.place.clone());
+    put("place", inc.place.to_string());
     for (k, v) in [
-        ("place_local", &inc.place_local),
-        ("admin1", &inc.admin1),
-        ("notes", &inc.notes),
+        ("place_local", inc.place_local.as_deref()),
+        ("admin1", inc.admin1.as_deref()),
+        ("notes", inc.notes.as_deref()),
     ] {
         if let Some(v) = v {
-            put(k, v.clone());
+            put(k, v.to_owned());
         }
     }
     put(
@@ -235,17 +235,17 @@ fn incident_data(inc: &Incident) -> Vec<(String, String)> {
     }
     for (n, s) in inc.sources.iter().enumerate() {
         let mut field = |f: SourceField, v: String| d.push((schema::source_key(n + 1, f), v));
-        field(SourceField::Publisher, s.publisher.clone());
+        field(SourceField::Publisher, s.publisher.to_string());
         if let Some(u) = &s.url {
-            field(SourceField::Url, u.clone());
+            field(SourceField::Url, u.to_string());
         }
         if let Some(p) = s.published {
             field(SourceField::Published, p.to_string());
         }
         if let Some(a) = &s.attribution {
-            field(SourceField::Attribution, a.clone());
+            field(SourceField::Attribution, a.to_string());
         }
-        field(SourceField::Quote, s.quote.clone());
+        field(SourceField::Quote, s.quote.to_string());
     }
     d.extend(extra_data(
         inc.extra.iter().map(|(k, v)| (k, v.to_json())),
