@@ -14,7 +14,7 @@ use crate::map::markers::{self, MarkerItem};
 use crate::map::overlays::OverlayShapes;
 use crate::map::{ScreenTransform, category_colours, mercator};
 use crate::model::{Dataset, Day};
-use crate::render::cpu::CpuRenderer;
+use crate::render::cpu::paint_offscreen;
 use crate::timeline::{DayIndex, WindowMode};
 
 /// What to draw: the image size, the view and the time window.
@@ -190,27 +190,10 @@ pub fn render_map(dataset: &Dataset, spec: &MapImage) -> Result<RgbaImage, Strin
             "image size {w}×{h}: expected 200×150 to 8192×8192 pixels"
         ));
     }
-    let ctx = egui::Context::default();
-    crate::text::install_fonts(&ctx);
-    ctx.set_visuals(egui::Visuals::light());
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(w as f32, h as f32));
-    let mut input = egui::RawInput {
-        screen_rect: Some(rect),
-        ..Default::default()
-    };
-    input
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .native_pixels_per_point = Some(1.0);
     let t = view_transform(dataset, spec);
-    let mut output = ctx.run_ui(input, |ui| {
-        let painter = ui.painter().with_clip_rect(rect);
-        paint_slide(&painter, dataset, spec, &t);
-    });
-    let mut renderer = CpuRenderer::new();
-    renderer.handle_delta(&mut output.textures_delta);
-    renderer.render(&ctx, &output)
+    paint_offscreen(w as f32, h as f32, |painter| {
+        paint_slide(painter, dataset, spec, &t)
+    })
 }
 
 /// Encodes an image as PNG bytes.

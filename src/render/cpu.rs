@@ -86,6 +86,35 @@ pub struct CpuRenderer {
     pending_free: Vec<TextureId>,
 }
 
+/// Runs one egui frame of `w × h` points at one pixel per point (the app's fonts, light visuals)
+/// in which `paint` draws, and rasterises it: how a map image is made with no window or GPU.
+///
+/// # Errors
+/// When rasterising fails (see [`CpuRenderer::render`]).
+pub fn paint_offscreen(
+    w: f32,
+    h: f32,
+    paint: impl Fn(&egui::Painter),
+) -> Result<RgbaImage, String> {
+    let ctx = egui::Context::default();
+    crate::text::install_fonts(&ctx);
+    ctx.set_visuals(egui::Visuals::light());
+    let rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h));
+    let mut input = egui::RawInput {
+        screen_rect: Some(rect),
+        ..Default::default()
+    };
+    input
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .native_pixels_per_point = Some(1.0);
+    let mut output = ctx.run_ui(input, |ui| paint(&ui.painter().with_clip_rect(rect)));
+    let mut renderer = CpuRenderer::new();
+    renderer.handle_delta(&mut output.textures_delta);
+    renderer.render(&ctx, &output)
+}
+
 impl CpuRenderer {
     /// An empty renderer with no textures.
     pub fn new() -> Self {

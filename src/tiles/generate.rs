@@ -13,7 +13,7 @@ use super::pmtiles::WriteOptions;
 use super::{EncodedTile, tile_of, tiles_across};
 use crate::map::ScreenTransform;
 use crate::map::basemap::{ATTRIBUTION, Basemap, BasemapLayer, BasemapStyle};
-use crate::render::cpu::CpuRenderer;
+use crate::render::cpu::paint_offscreen;
 
 /// Tiles rendered per side in one pass (a 4096-pixel image at most).
 const CHUNK: u32 = 16;
@@ -121,38 +121,22 @@ fn render_block(
 ) -> Result<RgbaImage, String> {
     let n = f64::from(tiles_across(z));
     let scale = 256.0 * n;
-    let rect = Rect::from_min_size(Pos2::ZERO, vec2(w as f32 * 256.0, h as f32 * 256.0));
+    let (pw, ph) = (w as f32 * 256.0, h as f32 * 256.0);
     let t = ScreenTransform {
         scale,
         offset: [-f64::from(x) * 256.0, -f64::from(y) * 256.0],
-        rect,
+        rect: Rect::from_min_size(Pos2::ZERO, vec2(pw, ph)),
         zoom: f64::from(z),
     };
-    let ctx = egui::Context::default();
-    crate::text::install_fonts(&ctx);
-    ctx.set_visuals(egui::Visuals::light());
-    let mut input = egui::RawInput {
-        screen_rect: Some(rect),
-        ..Default::default()
-    };
-    input
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .native_pixels_per_point = Some(1.0);
     let layer = BasemapLayer {
         basemap: Basemap::embedded(),
         style,
         show_labels: true,
     };
-    let mut output = ctx.run_ui(input, |ui| {
-        let painter = ui.painter().with_clip_rect(rect);
-        layer.paint(&painter, &t);
-        layer.paint_labels(&painter, &t, &[]);
-    });
-    let mut renderer = CpuRenderer::new();
-    renderer.handle_delta(&mut output.textures_delta);
-    renderer.render(&ctx, &output)
+    paint_offscreen(pw, ph, |painter| {
+        layer.paint(painter, &t);
+        layer.paint_labels(painter, &t, &[]);
+    })
 }
 
 /// Encodes a tile as an opaque RGB PNG, compressed hard (packages are written once, read often).
