@@ -182,7 +182,8 @@ fn person_noun(w: &str) -> Option<bool> {
     }
 }
 
-fn unit(w: &str) -> Option<u32> {
+/// The value of an English number word from zero to nineteen ("no" is zero).
+pub(super) fn unit(w: &str) -> Option<u32> {
     let n = match w {
         "zero" | "no" => 0,
         "one" => 1,

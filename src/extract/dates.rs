@@ -15,6 +15,7 @@
 //! incident is given the seven days ending on publication, with week precision, and the note
 //! says so.
 
+use crate::formats::dates::month_number;
 use crate::model::{DatePrecision, Day};
 
 /// A resolved date.
@@ -28,36 +29,6 @@ pub struct When {
     pub stated: bool,
     /// How it was established, for the incident's notes.
     pub how: String,
-}
-
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
-fn month_number(w: &str) -> Option<u32> {
-    let w = w.trim_end_matches('.');
-    let m = match w {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sept" | "sep" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
-        _ => return None,
-    };
-    Some(m)
 }
 
 /// Lower-cased words with their byte offsets (letters, digits and '-' inside a word; a
@@ -96,20 +67,12 @@ fn small_number(w: &str) -> Option<i32> {
     if let Ok(n) = w.parse::<i32>() {
         return Some(n);
     }
-    let n = match w {
-        "one" | "a" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        _ => return None,
-    };
-    Some(n)
+    if w == "a" {
+        return Some(1);
+    }
+    super::casualties::unit(w)
+        .filter(|n| (1..=10).contains(n))
+        .map(|n| n as i32)
 }
 
 /// The most recent day with weekday index `wd` on or before `published` (strictly before when
@@ -167,7 +130,7 @@ pub fn expressions(sentence: &str, published: Day) -> Vec<(usize, When)> {
         let next = get(i + 1);
         let mut found: Option<(When, usize)> = None;
         let original = sentence.get(pos..pos + word.len()).unwrap_or(word);
-        if let Some(wd) = WEEKDAYS.iter().position(|d| *d == word) {
+        if let Some(wd) = Day::weekday_of_name(word) {
             let strict = prev == "last";
             let since = prev == "since";
             let d = weekday_on_or_before(published, wd, strict);

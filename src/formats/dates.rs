@@ -320,34 +320,10 @@ fn tokens(s: &str) -> Option<([Tok<'_>; 3], usize)> {
 /// Words that may stand in a date without changing it.
 fn is_filler(word: &str) -> bool {
     const FILLERS: &[&str] = &[
-        "t",
-        "z",
-        "th",
-        "st",
-        "nd",
-        "rd",
-        "of",
-        "utc",
-        "gmt",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        "t", "z", "th", "st", "nd", "rd", "of", "utc", "gmt", "mon", "tue", "tues", "wed", "thu",
+        "thur", "thurs", "fri", "sat", "sun",
     ];
-    FILLERS.iter().any(|f| f.eq_ignore_ascii_case(word))
+    FILLERS.iter().any(|f| f.eq_ignore_ascii_case(word)) || Day::weekday_of_name(word).is_some()
 }
 
 fn interpret(toks: &[Tok<'_>]) -> Option<Form> {

@@ -77,6 +77,11 @@ impl Day {
         WEEKDAYS[self.weekday_index()]
     }
 
+    /// The index (0 = Monday … 6 = Sunday) of an English weekday name, in any case.
+    pub fn weekday_of_name(name: &str) -> Option<usize> {
+        WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(name))
+    }
+
     pub fn month_name(self) -> &'static str {
         MONTHS[self.ymd().1 as usize - 1]
     }
