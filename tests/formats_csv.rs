@@ -643,38 +643,3 @@ fn no_panic_on_mangled_input() {
         }
     }
 }
-
-/// Speed check for large ACLED exports (run with `cargo test --release --test formats_csv --
-/// --ignored`): a million rows built from the fixture.
-#[test]
-#[ignore = "timing; run in release"]
-fn acled_million_rows_timing() {
-    let rows: usize = std::env::var("SITVIEW_ROWS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
-    let text = String::from_utf8(fixture("acled/syria_2016-09.csv")).unwrap();
-    let (header, body) = text.split_once("\r\n").unwrap();
-    let good: Vec<&str> = body
-        .split("\r\n")
-        .filter(|r| r.starts_with("SYR8001") || r.starts_with("SYR8012"))
-        .collect();
-    let mut big = String::with_capacity(rows * 420);
-    big.push_str(header);
-    big.push('\n');
-    for i in 0..rows {
-        let row = good[i % good.len()];
-        big.push_str(&format!("X{i}"));
-        big.push_str(&row[7..]);
-        big.push('\n');
-    }
-    let start = std::time::Instant::now();
-    let l = acled::read(big.as_bytes()).unwrap();
-    let took = start.elapsed();
-    assert_eq!(l.records, rows);
-    assert!(l.warnings.is_empty());
-    eprintln!(
-        "{rows} ACLED rows ({} MB) read in {took:?}",
-        big.len() >> 20
-    );
-}
