@@ -7,45 +7,14 @@ use egui_kittest::{Harness, kittest::Queryable};
 use sitview::app::{Document, Pending, SitviewApp, StartOptions};
 use sitview::model::Incident;
 
+mod common;
+use common::{click_at, press, settle};
+
 fn harness(recovery: &std::path::Path) -> Harness<'static, SitviewApp> {
-    let options = StartOptions {
+    common::harness(StartOptions {
         recovery_dir: Some(recovery.to_path_buf()),
         ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| SitviewApp::new(cc, options));
-    h.run_steps(4);
-    h
-}
-
-fn settle(h: &mut Harness<'static, SitviewApp>) {
-    for _ in 0..500 {
-        h.run_steps(1);
-        if !h.state().is_loading() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the file did not open within 5 s");
-}
-
-fn press(h: &mut Harness<'static, SitviewApp>, pos: Pos2, pressed: bool) {
-    h.event(egui::Event::PointerButton {
-        pos,
-        button: egui::PointerButton::Primary,
-        pressed,
-        modifiers: Modifiers::NONE,
-    });
-    h.run_steps(1);
-}
-
-fn click_at(h: &mut Harness<'static, SitviewApp>, pos: Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    press(h, pos, true);
-    press(h, pos, false);
+    })
 }
 
 /// Presses at `from`, moves in steps to `to` and releases there, as a hand would.
@@ -378,10 +347,7 @@ fn a_large_file_is_autosaved_by_a_worker_and_a_save_meanwhile_leaves_no_copy() {
         recovery_dir: Some(recovery.clone()),
         ..Default::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| SitviewApp::new(cc, options));
-    settle(&mut h);
+    let mut h = common::harness(options);
     assert_eq!(h.state().doc.dataset.incidents.len(), 6_000);
 
     // Two seconds after a change the copy is written — by a worker, for a file this size.

@@ -4,11 +4,11 @@ use egui::Key;
 use egui_kittest::{Harness, kittest::Queryable};
 use sitview::app::{SitviewApp, StartOptions};
 
+mod common;
+
 fn harness() -> Harness<'static, SitviewApp> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
-    h.run_steps(5);
+    let mut h = common::harness(StartOptions::default());
+    h.run_steps(1);
     h
 }
 

@@ -6,20 +6,18 @@
 use egui_kittest::{Harness, kittest::Queryable};
 use sitview::app::{SitviewApp, StartOptions};
 
+mod common;
+
+fn harness() -> Harness<'static, SitviewApp> {
+    common::harness(StartOptions::default())
+}
+
 const REPORT: &str = "Air strikes killed at least seven people, including three children, in the town of \
 Saraqib in Idlib province on Tuesday, the Syrian Observatory for Human Rights said.\n\n\
 Foreign ministers met in Geneva on Wednesday to discuss a new ceasefire, but no agreement was \
 reached.\n\n\
 Rebel shelling of the Salaheddine district of Aleppo wounded 11 people yesterday, state media \
 reported.\n";
-
-fn harness() -> Harness<'static, SitviewApp> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
-    h.run_steps(4);
-    h
-}
 
 #[test]
 fn a_pasted_report_becomes_reviewed_incidents() {

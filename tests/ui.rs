@@ -4,42 +4,8 @@ use egui::Key;
 use egui_kittest::{Harness, kittest::Queryable};
 use sitview::app::{SitviewApp, StartOptions};
 
-fn harness(options: StartOptions) -> Harness<'static, SitviewApp> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| SitviewApp::new(cc, options));
-    settle(&mut h);
-    h
-}
-
-/// Runs frames until a file given on the command line has been opened in the background.
-fn settle(h: &mut Harness<'static, SitviewApp>) {
-    for _ in 0..500 {
-        h.run_steps(1);
-        if !h.state().is_loading() {
-            h.run_steps(3);
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the file did not open within 5 s");
-}
-
-/// A real mouse click at `pos` (hover, press, release), as on the map where there is no widget
-/// to find by label.
-fn click_at(h: &mut Harness<'static, SitviewApp>, pos: egui::Pos2) {
-    h.hover_at(pos);
-    h.run_steps(1);
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        h.run_steps(1);
-    }
-}
+mod common;
+use common::{click_at, harness};
 
 fn convoy_index(h: &Harness<'_, SitviewApp>) -> usize {
     h.state()
