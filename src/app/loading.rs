@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use super::import::Import;
 use super::{Document, Origin};
-use crate::formats::{self, MAX_FILE_BYTES};
+use crate::formats::{self, MAX_FILE_BYTES, OpenError, OpenErrorKind};
 
 /// Bytes read per step, between progress updates and cancel checks.
 const CHUNK: usize = 8 << 20;
@@ -153,7 +153,7 @@ impl Worker {
         let bytes = match self.read_file() {
             Ok(Some(b)) => Arc::new(b),
             Ok(None) => return Outcome::Cancelled,
-            Err(e) => return Outcome::Failed(format!("{}: {e}", self.path.display()), None),
+            Err(e) => return Outcome::Failed(e.to_string(), None),
         };
         self.parsing.store(true, Ordering::Relaxed);
         let name = self.path.file_name().and_then(|n| n.to_str());
@@ -174,22 +174,26 @@ impl Worker {
         outcome
     }
 
-    /// Reads the whole file in chunks; `None` when cancelled.
-    fn read_file(&self) -> std::io::Result<Option<Vec<u8>>> {
-        let len = std::fs::metadata(&self.path)?.len();
+    /// Reads the whole file in chunks, refusing what [`formats::read_file`] refuses; `None` when
+    /// cancelled.
+    fn read_file(&self) -> Result<Option<Vec<u8>>, OpenError> {
+        let err = |kind| OpenError {
+            path: self.path.display().to_string(),
+            kind,
+        };
+        let io = |e| err(OpenErrorKind::Io(e));
+        let len = std::fs::metadata(&self.path).map_err(io)?.len();
         if len > MAX_FILE_BYTES {
-            return Err(std::io::Error::other(format!(
-                "the file is {len} bytes, more than the {MAX_FILE_BYTES} this program will load"
-            )));
+            return Err(err(OpenErrorKind::TooLarge(len)));
         }
-        let mut file = std::fs::File::open(&self.path)?;
+        let mut file = std::fs::File::open(&self.path).map_err(io)?;
         let mut bytes = Vec::with_capacity(len as usize);
         let mut chunk = vec![0u8; CHUNK];
         loop {
             if self.cancel.load(Ordering::Relaxed) {
                 return Ok(None);
             }
-            let n = file.read(&mut chunk)?;
+            let n = file.read(&mut chunk).map_err(io)?;
             if n == 0 {
                 return Ok(Some(bytes));
             }
