@@ -32,8 +32,8 @@ use std::borrow::Cow;
 use csv::ByteRecord;
 
 use super::csv_generic::{
-    RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text, describe_numeric,
-    detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
+    Fields, RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text,
+    describe_numeric, detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
@@ -122,18 +122,22 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     if reader.next(&mut rec)?.is_none() {
         return Err(FormatError::new("the file is empty"));
     }
-    let mut rows = Rows::new(Columns::from_header(&rec)?, warnings);
+    let mut rows = RowBuilder::new(Columns::from_header(&rec)?);
+    let mut file = Assembly::new(warnings);
+    let mut built = Built::default();
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
         if records == RESERVE_AFTER {
-            let n = reader.estimate_remaining(records);
-            rows.incidents.reserve(n + 1);
-            rows.ids.reserve(n + 1);
+            file.reserve(reader.estimate_remaining(records) + 1);
         }
-        rows.read(&rec, line);
+        rows.read(&Fields::new(&rec), line, &mut built);
+        if built.incidents.len() == BATCH_RECORDS {
+            file.add(&mut built);
+        }
     }
-    let (incidents, warnings) = rows.finish();
+    file.add(&mut built);
+    let (incidents, warnings) = file.finish();
     Ok(Loaded {
         dataset: Dataset {
             incidents,
@@ -158,7 +162,7 @@ const PIECE_BYTES: usize = 8 << 20;
 /// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
 /// that such files get the usual result and messages.
 pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
-    read_pieces(path, PIECE_BYTES, &mut |_| true)
+    read_pieces(path, PIECE_BYTES, BATCH_RECORDS, &mut |_| true)
 }
 
 /// As [`read_path`], telling `progress` how many bytes are read (and parsed) after each piece;
@@ -167,10 +171,10 @@ pub fn read_path_with_progress(
     path: &std::path::Path,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Option<Loaded> {
-    read_pieces(path, PIECE_BYTES, progress)
+    read_pieces(path, PIECE_BYTES, BATCH_RECORDS, progress)
 }
 
-/// Records handed from the thread that reads and splits the file to the one that makes
+/// Records handed from the thread that reads and splits the file to a thread that makes
 /// incidents of them.
 enum Batch {
     /// The records (with the line each starts on) in `records[..used]`, and how many bytes of
@@ -180,7 +184,16 @@ enum Batch {
         used: usize,
         read: usize,
     },
+    /// The file is read to its end.
+    End,
     /// The file is not one [`read_path`] takes, or reading it failed.
+    Odd,
+}
+
+/// What a builder thread hands on for one [`Batch`].
+enum Made {
+    Incidents { built: Built, read: usize },
+    End,
     Odd,
 }
 
@@ -188,11 +201,17 @@ enum Batch {
 /// in flight hold little memory.
 const BATCH_RECORDS: usize = 1024;
 
+/// Batches waiting for each builder thread (and made batches waiting for the joining one).
+const QUEUE: usize = 3;
+
+/// Reads pieces of `piece` bytes and hands on batches of `batch` records.
 fn read_pieces(
     path: &std::path::Path,
     piece: usize,
+    batch: usize,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Option<Loaded> {
+    use std::sync::mpsc::{channel, sync_channel};
     // A name that says another format leaves the file to `read_bytes`, which tries that first.
     let ext = (path.extension().and_then(|e| e.to_str())).map(str::to_ascii_lowercase);
     let other = [
@@ -207,57 +226,111 @@ fn read_pieces(
         return None;
     }
     let len = usize::try_from(len).ok()?;
-    // One thread reads the file and splits it into records, this one makes incidents of them
-    // (about three quarters of the work), so that a load uses two cores.
-    let (batches, from_splitter) = std::sync::mpsc::sync_channel(4);
-    let (to_splitter, spent) = std::sync::mpsc::channel();
+    // One thread reads the file and splits it into records; builder threads make incidents of
+    // the batches of records in turn (most of the work: interning, dates, extras); this one
+    // takes the made batches back in order and joins them (unique ids, warnings, the column's
+    // day order). Batch 0, which holds the header, is made here.
+    let builders = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    let (mut to_builders, mut batch_queues) = (Vec::new(), Vec::new());
+    let (mut to_joiner, mut made_queues) = (Vec::new(), Vec::new());
+    for _ in 0..builders {
+        let (tx, rx) = sync_channel::<Batch>(QUEUE);
+        to_builders.push(tx);
+        batch_queues.push(Some(rx));
+        let (tx, rx) = sync_channel::<Made>(QUEUE);
+        to_joiner.push(Some(tx));
+        made_queues.push(rx);
+    }
+    let (to_splitter, spent) = channel();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            if split_records(file, piece, &batches, &spent).is_none() {
-                let _ = batches.send(Batch::Odd);
+            let mut turn = 0;
+            let mut send = |batch: Batch| {
+                let sent = to_builders[turn % to_builders.len()].send(batch).ok();
+                turn += 1;
+                sent
+            };
+            if split_records(file, piece, batch, &mut send, &spent).is_none() {
+                let _ = send(Batch::Odd);
             }
         });
-        let mut rows: Option<Rows> = None;
-        let mut count = 0usize;
-        for batch in from_splitter {
-            let Batch::Records {
-                records,
-                used,
-                read,
-            } = batch
-            else {
-                return None;
-            };
-            for (rec, line) in &records[..used] {
-                match &mut rows {
-                    Some(rows) => {
-                        count += 1;
-                        rows.read(rec, *line);
-                    }
-                    None => {
-                        let cols = Columns::from_header(rec).ok()?;
-                        rows = Some(Rows::new(cols, Warnings::default()));
+        // Batch 0: the header and the first records.
+        let Batch::Records {
+            records,
+            used,
+            read,
+        } = batch_queues[0].as_ref()?.recv().ok()?
+        else {
+            return None;
+        };
+        let ((header, _), first) = records[..used].split_first()?;
+        let cols = Columns::from_header(header).ok()?;
+        let mut rows = RowBuilder::new(cols.clone());
+        let mut built = Built::default();
+        for (rec, line) in first {
+            rows.read(&Fields::new(rec), *line, &mut built);
+        }
+        drop(rows);
+        let mut count = built.incidents.len();
+        let mut file = Assembly::new(Warnings::default());
+        file.add(&mut built);
+        if !progress(read as u64) {
+            return None;
+        }
+        for (batches, made) in batch_queues.iter_mut().zip(&mut to_joiner) {
+            let (batches, made) = (batches.take()?, made.take()?);
+            let (cols, to_splitter) = (cols.clone(), to_splitter.clone());
+            scope.spawn(move || {
+                let mut rows = RowBuilder::new(cols);
+                for batch in batches {
+                    let out = match batch {
+                        Batch::Records {
+                            records,
+                            used,
+                            read,
+                        } => {
+                            let mut built = Built::default();
+                            for (rec, line) in &records[..used] {
+                                rows.read(&Fields::new(rec), *line, &mut built);
+                            }
+                            // Hand the records back to be filled again.
+                            let _ = to_splitter.send(records);
+                            Made::Incidents { built, read }
+                        }
+                        Batch::End => Made::End,
+                        Batch::Odd => Made::Odd,
+                    };
+                    if made.send(out).is_err() {
+                        break;
                     }
                 }
-            }
-            if let Some(rows) = rows
-                .as_mut()
-                .filter(|r| count >= RESERVE_AFTER && r.incidents.capacity() < count + 1)
-            {
-                // Room for the rest, estimated from the size of the records so far.
-                let per_record = (read / count).max(1);
-                let left = len.saturating_sub(read) / per_record;
-                rows.incidents.reserve_exact(left + left / 32 + 1);
-                rows.ids.reserve(left + left / 32 + 1);
-            }
-            // Hand the records back to be filled again (unless the splitter is done).
-            let _ = to_splitter.send(records);
-            if !progress(read as u64) {
-                // Dropping the receiver stops the splitter at its next batch.
-                return None;
+            });
+        }
+        drop(to_splitter);
+        // The made batches, in the order the records were read: batch `b` from builder
+        // `b % builders`. A builder that stops without saying why (it panicked) fails the
+        // route, so the file is read again the usual way.
+        for b in 1.. {
+            match made_queues[b % builders].recv().ok()? {
+                Made::Incidents { mut built, read } => {
+                    count += built.incidents.len();
+                    if count >= RESERVE_AFTER && file.incidents.capacity() < count + 1 {
+                        // Room for the rest, estimated from the size of the records so far.
+                        let per_record = (read / count).max(1);
+                        let left = len.saturating_sub(read) / per_record;
+                        file.reserve(left + left / 32 + 1);
+                    }
+                    file.add(&mut built);
+                    if !progress(read as u64) {
+                        // Dropping the queues stops the builders and the splitter.
+                        return None;
+                    }
+                }
+                Made::End => break,
+                Made::Odd => return None,
             }
         }
-        let (incidents, warnings) = rows?.finish();
+        let (incidents, warnings) = file.finish();
         Some(Loaded {
             dataset: Dataset {
                 incidents,
@@ -270,13 +343,14 @@ fn read_pieces(
     })
 }
 
-/// Reads `file` piece by piece and sends its records (the header first) in batches; `None`
-/// when the file is not one [`read_path`] takes or reading it fails, and when the receiver is
-/// gone.
+/// Reads `file` piece by piece and sends its records (the header first) in batches, then
+/// [`Batch::End`]; `None` when the file is not one [`read_path`] takes or reading it fails,
+/// and when the receiver is gone.
 fn split_records(
     mut file: std::fs::File,
     piece: usize,
-    batches: &std::sync::mpsc::SyncSender<Batch>,
+    batch_records: usize,
+    send: &mut dyn FnMut(Batch) -> Option<()>,
     spent: &std::sync::mpsc::Receiver<Vec<(ByteRecord, u64)>>,
 ) -> Option<()> {
     use std::io::Read as _;
@@ -342,16 +416,14 @@ fn split_records(
             }
             *rec_line = l;
             used += 1;
-            if used == BATCH_RECORDS {
+            if used == batch_records {
                 let read = read + reader.position();
                 let full = std::mem::replace(&mut batch, spent.try_recv().unwrap_or_default());
-                batches
-                    .send(Batch::Records {
-                        records: full,
-                        used,
-                        read,
-                    })
-                    .ok()?;
+                send(Batch::Records {
+                    records: full,
+                    used,
+                    read,
+                })?;
                 used = 0;
             }
         }
@@ -362,17 +434,18 @@ fn split_records(
             break;
         }
     }
-    batches
-        .send(Batch::Records {
+    if used > 0 {
+        send(Batch::Records {
             records: batch,
             used,
             read,
-        })
-        .ok()
+        })?;
+    }
+    send(Batch::End)
 }
 
 /// Where the columns this reader interprets are; the others go to `extra`.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Columns {
     count: usize,
     id: Option<usize>,
@@ -475,8 +548,10 @@ struct SharedColumns {
     scratch: String,
 }
 
-/// Turns ACLED records into incidents.
-struct Rows {
+/// Makes incidents of ACLED records, each from its record alone: its id as written (made
+/// unique by [`Assembly`]) and `01/02/2016`-style dates left for the whole column to decide.
+/// One per thread that reads records.
+struct RowBuilder {
     cols: Columns,
     /// The key each column in `cols.extra` is kept under.
     extra_keys: Vec<(usize, ExtraKey)>,
@@ -484,35 +559,92 @@ struct Rows {
     extra: ExtraBuilder,
     /// Shares the repeated values of the columns kept as [`SharedStr`](crate::model::SharedStr)s.
     shared: SharedColumns,
-    warnings: Warnings,
+}
+
+/// The incidents a [`RowBuilder`] made of a run of consecutive records, and what the rest of
+/// the file has a say in.
+#[derive(Default)]
+struct Built {
     incidents: Vec<Incident>,
-    ids: UniqueIds,
-    /// `event_date` values like `01/02/2016`, decided day-first unless the column proves
-    /// otherwise; keyed by (incident index, line).
+    /// The line each incident's record starts on.
+    lines: Vec<u64>,
+    /// For each incident, how many of `warnings` come before the one about its id being
+    /// taken, if it is (so that the warnings keep the order of a reading in one go).
+    claims: Vec<usize>,
+    warnings: Warnings,
+    /// `event_date` values like `01/02/2016`, keyed by (index in `incidents`, line).
     dates: DateColumn<(usize, u64)>,
 }
 
-impl Rows {
-    fn new(cols: Columns, warnings: Warnings) -> Rows {
-        let mut extra = ExtraBuilder::default();
-        let extra_keys = (cols.extra.iter())
-            .map(|(i, name)| (*i, extra.key(name)))
-            .collect();
-        Rows {
-            cols,
-            extra_keys,
-            extra,
-            shared: SharedColumns::default(),
-            warnings,
+/// Joins the [`Built`] runs of a file, in order, into its incidents: ids made unique, the
+/// warnings in order, the day order of `01/02/2016`-style dates decided by the whole column.
+struct Assembly {
+    incidents: Vec<Incident>,
+    ids: UniqueIds,
+    warnings: Warnings,
+    /// Keyed by (index in `incidents`, line).
+    dates: DateColumn<(usize, u64)>,
+}
+
+impl Assembly {
+    fn new(warnings: Warnings) -> Assembly {
+        Assembly {
             incidents: Vec::new(),
             ids: UniqueIds::default(),
+            warnings,
             dates: DateColumn::new(),
         }
     }
 
-    fn read(&mut self, rec: &ByteRecord, line: u64) {
+    /// Room for `n` more incidents.
+    fn reserve(&mut self, n: usize) {
+        self.incidents.reserve_exact(n);
+        self.ids.reserve(n);
+    }
+
+    /// Moves the incidents of `built` (the run after those added so far) here, leaving it
+    /// empty.
+    fn add(&mut self, built: &mut Built) {
+        let offset = self.incidents.len();
+        let dates = std::mem::take(&mut built.dates);
+        self.dates.append(dates, |(i, line)| (offset + i, line));
+        let (list, dropped) = std::mem::take(&mut built.warnings).into_parts();
+        let mut list = list.into_iter();
+        let mut taken = 0;
+        let rows = (built.incidents.drain(..)).zip(built.lines.drain(..));
+        for ((mut inc, line), claim) in rows.zip(built.claims.drain(..)) {
+            self.warnings.take_from(&mut list, claim - taken);
+            taken = claim;
+            let (id, renamed) = self.ids.claim(std::mem::take(&mut inc.id), &self.incidents);
+            if renamed {
+                (self.warnings).line(line, format!("duplicate event_id_cnty; renamed to {id:?}"));
+            }
+            inc.id = id;
+            self.incidents.push(inc);
+        }
+        self.warnings.take_from(&mut list, usize::MAX);
+        self.warnings.add_dropped(dropped);
+    }
+}
+
+impl RowBuilder {
+    fn new(cols: Columns) -> RowBuilder {
+        let mut extra = ExtraBuilder::default();
+        let extra_keys = (cols.extra.iter())
+            .map(|(i, name)| (*i, extra.key(name)))
+            .collect();
+        RowBuilder {
+            cols,
+            extra_keys,
+            extra,
+            shared: SharedColumns::default(),
+        }
+    }
+
+    /// Makes an incident of the record starting on `line` and adds it to `out`.
+    fn read(&mut self, rec: &Fields<'_>, line: u64, out: &mut Built) {
         let c = &self.cols;
-        let w = &mut self.warnings;
+        let w = &mut out.warnings;
         let x = &mut self.extra;
         w.ragged(line, rec.len(), c.count);
         let mut inc = Incident::default();
@@ -524,17 +656,14 @@ impl Rows {
                 id
             }
         };
-        let (id, renamed) = self.ids.claim(id, &self.incidents);
-        if renamed {
-            w.line(line, format!("duplicate event_id_cnty; renamed to {id:?}"));
-        }
         inc.id = id;
+        out.claims.push(w.len());
 
         inc.date_precision = time_precision(rec, c.time_precision, line, w, x);
         match cell(rec, c.date) {
             None => w.line(line, "no event_date; listed as undated"),
             Some(s) => {
-                match self.dates.add((self.incidents.len(), line), s) {
+                match out.dates.add((out.incidents.len(), line), s) {
                     DateCell::Parsed(d, p) => {
                         inc.date = Some(d);
                         inc.date_precision = coarser(inc.date_precision, p);
@@ -623,9 +752,12 @@ impl Rows {
             }
         }
         inc.extra = x.finish();
-        self.incidents.push(inc);
+        out.incidents.push(inc);
+        out.lines.push(line);
     }
+}
 
+impl Assembly {
     /// Resolves `01/02/2016`-style dates (day-first, as ACLED writes them, unless the column
     /// proves month-first) and hands over incidents and warnings.
     fn finish(mut self) -> (Vec<Incident>, Vec<super::Warning>) {
@@ -664,7 +796,7 @@ impl Rows {
 
 /// `time_precision` 1/2/3 → day/week/month; missing → day.
 fn time_precision(
-    rec: &ByteRecord,
+    rec: &Fields<'_>,
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
@@ -687,7 +819,7 @@ fn time_precision(
 
 /// `geo_precision` 1/2/3 → exact / near / approximate with the radius documented above.
 fn geo_precision(
-    rec: &ByteRecord,
+    rec: &Fields<'_>,
     col: Option<usize>,
     line: u64,
     w: &mut Warnings,
@@ -955,16 +1087,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("acled.csv");
         std::fs::write(&path, &text).unwrap();
+        // Batches of 1 and 2 records go round the builder threads, so that repeated ids,
+        // warnings and day-first dates are joined across them.
         for piece in [1, 2, 3, 7, 64, 333, 1000, text.len()] {
-            let pieces = read_pieces(&path, piece, &mut |_| true).expect("read in pieces");
-            assert_eq!(pieces.dataset, whole.dataset, "pieces of {piece} bytes");
-            assert_eq!(pieces.warnings, whole.warnings, "pieces of {piece} bytes");
-            assert_eq!(pieces.records, whole.records);
+            for batch in [1, 2, 7, BATCH_RECORDS] {
+                let pieces =
+                    read_pieces(&path, piece, batch, &mut |_| true).expect("read in pieces");
+                let what = format!("pieces of {piece} bytes, batches of {batch} records");
+                assert_eq!(pieces.dataset, whole.dataset, "{what}");
+                assert_eq!(pieces.warnings, whole.warnings, "{what}");
+                assert_eq!(pieces.records, whole.records);
+            }
         }
         // Not taken: smaller than a piece, not UTF-8, not ACLED.
-        assert!(read_pieces(&path, text.len() + 1, &mut |_| true).is_none());
+        assert!(read_pieces(&path, text.len() + 1, BATCH_RECORDS, &mut |_| true).is_none());
         let mut calls = 0;
-        let stop = read_pieces(&path, 1000, &mut |_| {
+        let stop = read_pieces(&path, 1000, BATCH_RECORDS, &mut |_| {
             calls += 1;
             false
         });
@@ -973,12 +1111,12 @@ mod tests {
         let at = latin1.len() - 10;
         latin1[at] = 0xe9;
         std::fs::write(&path, &latin1).unwrap();
-        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
+        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_| true).is_none());
         std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
-        assert!(read_pieces(&path, 64, &mut |_| true).is_none());
+        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_| true).is_none());
         let json = dir.path().join("acled.json");
         std::fs::write(&json, &text).unwrap();
-        assert!(read_pieces(&json, 64, &mut |_| true).is_none());
+        assert!(read_pieces(&json, 64, BATCH_RECORDS, &mut |_| true).is_none());
     }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";

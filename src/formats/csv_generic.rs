@@ -84,6 +84,33 @@ impl Warnings {
         self.list.push((line, Warning { location, message }));
     }
 
+    /// How many warnings are listed.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Moves the next `count` warnings of `other` here, as if they were added here (the cap
+    /// applies): for joining the warnings of the pieces of a file read apart.
+    pub(crate) fn take_from(
+        &mut self,
+        other: &mut impl Iterator<Item = (u64, Warning)>,
+        count: usize,
+    ) {
+        for (line, w) in other.take(count) {
+            self.push(line, w.location, w.message);
+        }
+    }
+
+    /// The warnings listed, in the order they were added, and how many were dropped.
+    pub(crate) fn into_parts(self) -> (Vec<(u64, Warning)>, usize) {
+        (self.list, self.dropped)
+    }
+
+    /// Counts `n` warnings dropped elsewhere (see [`Warnings::into_parts`]).
+    pub(crate) fn add_dropped(&mut self, n: usize) {
+        self.dropped += n;
+    }
+
     pub(crate) fn finish(mut self) -> Vec<Warning> {
         self.list.sort_by_key(|(line, _)| *line);
         let mut out: Vec<Warning> = self.list.into_iter().map(|(_, w)| w).collect();
@@ -343,8 +370,42 @@ impl<'a> Records<'a> {
 }
 
 /// Field `i` of `rec`, trimmed; `None` if the record has no such field.
-pub(crate) fn raw_cell(rec: &ByteRecord, i: usize) -> Option<&str> {
-    std::str::from_utf8(rec.get(i)?).ok().map(trim)
+pub(crate) fn raw_cell<'r>(rec: &Fields<'r>, i: usize) -> Option<&'r str> {
+    rec.get(i).map(trim)
+}
+
+/// The fields of a record as text. The record's bytes are checked to be UTF-8 once, not field
+/// by field (a third of the work of reading a large ACLED file went into checking its 31
+/// fields one by one): a field of a record read from text is whole characters, since the CSV
+/// parser only cuts at and drops ASCII bytes. A record that is not UTF-8 (it cannot be, read
+/// by [`Records`]) falls back to checking each field.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields<'r> {
+    rec: &'r ByteRecord,
+    /// The bytes of all the fields, when they are UTF-8.
+    text: Option<&'r str>,
+}
+
+impl<'r> Fields<'r> {
+    pub(crate) fn new(rec: &'r ByteRecord) -> Fields<'r> {
+        Fields {
+            rec,
+            text: std::str::from_utf8(rec.as_slice()).ok(),
+        }
+    }
+
+    /// How many fields the record has.
+    pub(crate) fn len(&self) -> usize {
+        self.rec.len()
+    }
+
+    /// Field `i`, untrimmed; `None` if the record has no such field or it is not UTF-8.
+    pub(crate) fn get(&self, i: usize) -> Option<&'r str> {
+        match self.text {
+            Some(text) => text.get(self.rec.range(i)?),
+            None => std::str::from_utf8(self.rec.get(i)?).ok(),
+        }
+    }
 }
 
 /// `s.trim()`, without looking at characters when both ends are visible ASCII (no whitespace
@@ -359,7 +420,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// Field `i` of `rec`, trimmed; `None` if absent, empty or a missing-value marker.
-pub(crate) fn cell(rec: &ByteRecord, i: Option<usize>) -> Option<&str> {
+pub(crate) fn cell<'r>(rec: &Fields<'r>, i: Option<usize>) -> Option<&'r str> {
     raw_cell(rec, i?).filter(|s| !is_missing(s))
 }
 
@@ -905,7 +966,7 @@ pub fn read_with(bytes: &[u8], mapping: &CsvMapping) -> Result<Loaded, FormatErr
             rows.incidents.reserve(n + 1);
             rows.ids.reserve(n + 1);
         }
-        rows.read(&rec, line, records);
+        rows.read(&Fields::new(&rec), line, records);
     }
     let (incidents, warnings) = rows.finish();
     Ok(Loaded {
@@ -1053,6 +1114,7 @@ fn sample_stats(reader: &mut Records<'_>, columns: usize) -> Result<Vec<ColumnSt
         if reader.next(&mut rec)?.is_none() {
             break;
         }
+        let rec = Fields::new(&rec);
         for (st, i) in stats.iter_mut().zip(0..) {
             let Some(v) = cell(&rec, Some(i)) else {
                 continue;
@@ -1487,7 +1549,7 @@ impl<'m> RowReader<'m> {
     }
 
     /// Reads record number `n` (1-based), which starts on `line`.
-    fn read(&mut self, rec: &ByteRecord, line: u64, n: usize) {
+    fn read(&mut self, rec: &Fields<'_>, line: u64, n: usize) {
         let m = self.mapping;
         self.warnings.ragged(line, rec.len(), self.columns);
         let mut inc = Incident::default();
@@ -1536,7 +1598,7 @@ impl<'m> RowReader<'m> {
         self.incidents.push(inc);
     }
 
-    fn location(&mut self, rec: &ByteRecord, line: u64) -> Option<LonLat> {
+    fn location(&mut self, rec: &Fields<'_>, line: u64) -> Option<LonLat> {
         let m = self.mapping;
         if let (Some(la), Some(lo)) = (m.lat, m.lon) {
             let (a, b) = (cell(rec, Some(la)), cell(rec, Some(lo)));
@@ -1564,7 +1626,7 @@ impl<'m> RowReader<'m> {
     }
 
     /// The start (or end) date of a record, unless deferred to the column's day order.
-    fn date(&mut self, rec: &ByteRecord, key: DateKey) -> Option<(Day, DatePrecision)> {
+    fn date(&mut self, rec: &Fields<'_>, key: DateKey) -> Option<(Day, DatePrecision)> {
         let (col, name) = match key.end {
             false => (self.mapping.date, &self.date_name),
             true => (self.mapping.date_end, &self.date_end_name),
@@ -1594,7 +1656,7 @@ impl<'m> RowReader<'m> {
 
     fn count(
         &mut self,
-        rec: &ByteRecord,
+        rec: &Fields<'_>,
         col: Option<usize>,
         what: &str,
         line: u64,

@@ -237,6 +237,15 @@ impl<K> DateColumn<K> {
         }
     }
 
+    /// Adds the values `other` read (after those read here), with their keys mapped by `key`:
+    /// for a column read in pieces.
+    pub fn append<J>(&mut self, other: DateColumn<J>, key: impl Fn(J) -> K) {
+        self.votes.day_first += other.votes.day_first;
+        self.votes.month_first += other.votes.month_first;
+        self.votes.ambiguous += other.votes.ambiguous;
+        (self.pending).extend(other.pending.into_iter().map(|(k, n)| (key(k), n)));
+    }
+
     /// Decides the order and resolves every deferred value, in the order they were added.
     pub fn finish(self) -> ColumnDates<K> {
         let (order, ambiguous) = self.votes.decide();

@@ -23,7 +23,7 @@
 use csv::ByteRecord;
 
 use super::csv_generic::{
-    Records, UniqueIds, Warnings, cell, decode_text, detect_delimiter, first_line, locate,
+    Fields, Records, UniqueIds, Warnings, cell, decode_text, detect_delimiter, first_line, locate,
     put_extra, raw_cell, url_host,
 };
 use super::dates::parse_date;
@@ -203,7 +203,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     let mut records = 0usize;
     while let Some(line) = reader.next(&mut rec)? {
         records += 1;
-        rows.read(&rec, line);
+        rows.read(&Fields::new(&rec), line);
     }
     Ok(Loaded {
         dataset: Dataset {
@@ -330,7 +330,7 @@ struct Rows {
 }
 
 impl Rows {
-    fn read(&mut self, rec: &ByteRecord, line: u64) {
+    fn read(&mut self, rec: &Fields<'_>, line: u64) {
         let c = &self.cols;
         let w = &mut self.warnings;
         let x = &mut self.extra;
@@ -443,7 +443,7 @@ fn admin1(full_name: &str, geo_type: Option<&str>) -> Option<String> {
 
 /// The event's source: the article's site and address, and a description of what GDELT coded
 /// (there is no text to quote).
-fn source(rec: &ByteRecord, c: &Columns, category: &str) -> Source {
+fn source(rec: &Fields<'_>, c: &Columns, category: &str) -> Source {
     let url = cell(rec, c.url);
     let actor = |name, code| cell(rec, name).or_else(|| cell(rec, code));
     let mut quote = String::from("GDELT coded: ");

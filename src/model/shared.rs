@@ -136,7 +136,7 @@ impl fmt::Debug for SharedStr {
 /// values.
 #[derive(Debug)]
 pub struct Interner<T = SharedStr> {
-    /// The value given last: in an export sorted by date or place, the next row often has it.
+    /// The value added last: in an export sorted by date or place, the next rows often have it.
     last: Option<T>,
     seen: HashSet<T, IdHash>,
     lookups: u32,
@@ -176,8 +176,9 @@ where
             return last.clone();
         }
         if let Some(v) = self.seen.get(s) {
+            // (`last` stays: replacing it would cost two reference counts more per value,
+            // a tenth of a large load, for runs of an older value only.)
             self.lookups = self.lookups.saturating_add(1);
-            self.last = Some(v.clone());
             return v.clone();
         }
         let v = T::from(s);
