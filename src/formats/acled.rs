@@ -35,6 +35,7 @@ use super::csv_generic::{
     Fields, RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text,
     describe_numeric, detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
+use super::csv_split::{self, Split, count_lines};
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
 use crate::model::{
@@ -358,6 +359,7 @@ fn split_records(
     let mut at_end = false;
     let mut delimiter = None;
     let mut batch: Vec<(ByteRecord, u64)> = Vec::new();
+    let mut scratch = Vec::new();
     let mut used = 0;
     // The line `buf[0]` is on, and how many bytes before it were read.
     let mut line = 1u64;
@@ -399,37 +401,45 @@ fn split_records(
                 *delimiter.insert(detect_delimiter(first_line(text))?)
             }
         };
-        let mut reader = Records::starting_on_line(text, delimiter, true, line);
-        let mut done = text.len();
+        let bytes = text.as_bytes();
+        let mut pos = 0;
         loop {
             if used == batch.len() {
                 batch.push((ByteRecord::new(), 0));
             }
             let (rec, rec_line) = &mut batch[used];
-            let Some(l) = reader.next(rec).ok()? else {
-                break;
-            };
-            if !at_end && reader.position() >= text.len() {
-                // This record may go on in the next piece: read it again from there.
-                done = reader.record_start();
-                break;
+            match csv_split::next_record(bytes, pos, at_end, delimiter, rec, &mut scratch) {
+                Split::Record { start, end } => {
+                    line += count_lines(&bytes[pos..start]);
+                    *rec_line = line;
+                    line += count_lines(&bytes[start..end]);
+                    pos = end;
+                }
+                Split::End => {
+                    pos = bytes.len();
+                    break;
+                }
+                Split::More { start } => {
+                    // This record may go on in the next piece: read it again from there.
+                    line += count_lines(&bytes[pos..start]);
+                    pos = start;
+                    break;
+                }
+                Split::Odd => return None,
             }
-            *rec_line = l;
             used += 1;
             if used == batch_records {
-                let read = read + reader.position();
                 let full = std::mem::replace(&mut batch, spent.try_recv().unwrap_or_default());
                 send(Batch::Records {
                     records: full,
                     used,
-                    read,
+                    read: read + pos,
                 })?;
                 used = 0;
             }
         }
-        line = reader.line_at(done);
-        read += done;
-        buf.drain(..done);
+        read += pos;
+        buf.drain(..pos);
         if at_end {
             break;
         }

@@ -249,30 +249,6 @@ impl<'a> Records<'a> {
         }
     }
 
-    /// As [`Records::new`] for a piece of a file whose first byte is on line `line`.
-    pub(crate) fn starting_on_line(text: &'a str, delimiter: u8, quoting: bool, line: u64) -> Self {
-        Records {
-            line,
-            ..Records::new(text, delimiter, quoting)
-        }
-    }
-
-    /// The line byte `offset` (at or after the last record's start; line breaks there are
-    /// skipped) is on.
-    pub(crate) fn line_at(&mut self, offset: usize) -> u64 {
-        self.advance_to(offset)
-    }
-
-    /// The byte offset at which the last record read starts.
-    pub(crate) fn record_start(&self) -> usize {
-        self.byte
-    }
-
-    /// How far the parser has read: the end of the last record read, and of its line break.
-    pub(crate) fn position(&self) -> usize {
-        usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX)
-    }
-
     /// A guess at how many records follow, from the average size of the `records` read so
     /// far: for reserving room up front. At most one per 16 bytes left, so an odd start cannot
     /// make it absurd.
@@ -297,7 +273,7 @@ impl<'a> Records<'a> {
             start += 1;
         }
         let skipped = self.text.get(self.byte..start).unwrap_or_default();
-        self.line += skipped.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += super::csv_split::count_lines(skipped);
         self.byte = start;
         self.line
     }

@@ -6,6 +6,7 @@
 
 pub mod acled;
 pub mod csv_generic;
+mod csv_split;
 pub mod dates;
 pub mod encoding;
 pub mod export;
