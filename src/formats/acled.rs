@@ -378,11 +378,11 @@ fn split_records(
             let n = (&mut file).take(room).read_to_end(&mut buf).ok()?;
             at_end = n == 0;
         }
-        let text = match std::str::from_utf8(&buf) {
+        let text = match simdutf8::compat::from_utf8(&buf) {
             Ok(text) => text,
             // A character cut by the end of the piece: read with the next piece.
             Err(e) if e.error_len().is_none() && !at_end => {
-                std::str::from_utf8(&buf[..e.valid_up_to()]).ok()?
+                simdutf8::basic::from_utf8(&buf[..e.valid_up_to()]).ok()?
             }
             Err(_) => return None,
         };
@@ -405,7 +405,8 @@ fn split_records(
         let mut pos = 0;
         loop {
             if used == batch.len() {
-                batch.push((ByteRecord::new(), 0));
+                // Room for a typical row, so that a new record does not grow field by field.
+                batch.push((ByteRecord::with_capacity(1024, 32), 0));
             }
             let (rec, rec_line) = &mut batch[used];
             match csv_split::next_record(bytes, pos, at_end, delimiter, rec, &mut scratch) {

@@ -20,7 +20,7 @@ pub enum Encoding {
 /// Decodes `bytes` as UTF-8 (a leading BOM is dropped); if that fails, as Windows-1252.
 pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(s) => (Cow::Borrowed(s), Encoding::Utf8),
         Err(_) => (
             Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
