@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::Interner;
 use super::hash::IdHash;
+use super::{InternedText, Interner};
 
 /// The keys of an [`Extra`], in order: one list for every incident of a dataset that has them.
 /// (An `Arc` of a `Vec` rather than of a slice, so that an [`Extra`] holds a thin pointer.)
@@ -73,6 +73,15 @@ impl Repr {
                 Repr::Short { len, bytes }
             }
             _ => Repr::Text(s.into()),
+        }
+    }
+
+    /// The bytes of text (nothing for a JSON value).
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Repr::Short { len, bytes } => &bytes[..usize::from(*len)],
+            Repr::Text(s) => s.as_bytes(),
+            Repr::Json(_) => &[],
         }
     }
 
@@ -301,6 +310,12 @@ struct SharedText(ExtraValue);
 impl From<&str> for SharedText {
     fn from(s: &str) -> SharedText {
         SharedText(ExtraValue::text(s))
+    }
+}
+
+impl InternedText for SharedText {
+    fn text_bytes(&self) -> &[u8] {
+        self.0.0.bytes()
     }
 }
 

@@ -9,7 +9,7 @@ mod shared;
 
 pub use day::{Day, DayParseError, days_in_month};
 pub use extra::{Extra, ExtraBuilder, ExtraKey, ExtraValue};
-pub use shared::{Interner, SharedStr};
+pub use shared::{InternedText, Interner, SharedStr};
 
 use std::collections::BTreeMap;
 

@@ -157,10 +157,19 @@ impl<T> Default for Interner<T> {
     }
 }
 
-impl<T> Interner<T>
-where
-    T: Clone + Borrow<str> + for<'a> From<&'a str>,
-{
+/// Text an [`Interner`] hands out.
+pub trait InternedText: Clone + for<'a> From<&'a str> {
+    /// The text's bytes (compared and hashed as they are, without a UTF-8 check).
+    fn text_bytes(&self) -> &[u8];
+}
+
+impl InternedText for SharedStr {
+    fn text_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl<T: InternedText> Interner<T> {
     /// After this many values, an interner whose values were nearly all new stops sharing.
     /// (Not "most": the titles of an ACLED export, a category and a place, are two-thirds new
     /// in its first thousand rows, yet a million rows have fewer than ten thousand of them.)
@@ -173,12 +182,14 @@ where
         if self.off {
             return s.into();
         }
-        if let Some(last) = self.last.as_ref().filter(|last| same((*last).borrow(), s)) {
+        if let Some(last) =
+            (self.last.as_ref()).filter(|last| same(last.text_bytes(), s.as_bytes()))
+        {
             return last.clone();
         }
-        let hash = hash(s);
+        let hash = hash(s.as_bytes());
         self.lookups = self.lookups.saturating_add(1);
-        if let Some(v) = self.seen.find(hash, |v| same(v.borrow(), s)) {
+        if let Some(v) = self.seen.find(hash, |v| same(v.text_bytes(), s.as_bytes())) {
             // (`last` stays: replacing it would cost two reference counts more per value,
             // a tenth of a large load, for runs of an older value only.)
             return v.clone();
@@ -191,7 +202,7 @@ where
             self.last = None;
         } else if self.seen.len() < Self::MAX {
             self.seen
-                .insert_unique(hash, v.clone(), |v| self::hash(v.borrow()));
+                .insert_unique(hash, v.clone(), |v| self::hash(v.text_bytes()));
             self.last = Some(v.clone());
         }
         v
@@ -212,14 +223,13 @@ where
     }
 }
 
-fn hash(s: &str) -> u64 {
+fn hash(s: &[u8]) -> u64 {
     IdHash::default().hash_one(s)
 }
 
-/// Whether two texts are equal, compared here eight bytes at a time: the values interned are
+/// Whether two texts' bytes are equal, compared here eight bytes at a time: the values interned are
 /// short, and a call to `memcmp` for each was a sixth of the time spent making incidents.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -241,19 +251,17 @@ mod tests {
         for n in 0..=text.len() {
             let Some(a) = text.get(..n) else { continue };
             let copy = String::from(a);
-            assert!(same(a, &copy));
+            assert!(same(a.as_bytes(), copy.as_bytes()));
             for m in 0..n {
                 if let Some(b) = text.get(..m) {
-                    assert!(!same(a, b) && !same(b, a));
+                    assert!(!same(a.as_bytes(), b.as_bytes()) && !same(b.as_bytes(), a.as_bytes()));
                 }
             }
             // The same length, one byte different, at every place.
             for i in 0..n {
                 let mut c = a.as_bytes().to_vec();
                 c[i] ^= 1;
-                if let Ok(c) = std::str::from_utf8(&c) {
-                    assert!(!same(a, c), "{a:?} {c:?}");
-                }
+                assert!(!same(a.as_bytes(), &c), "{a:?} {c:?}");
             }
         }
     }
