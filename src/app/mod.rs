@@ -85,6 +85,10 @@ pub struct Document {
     ranked: Vec<Ranked>,
     /// Each incident's position in `ranked`.
     list_rank: Vec<u32>,
+    /// The dated incidents in the day index's order (first day, then file order), with their
+    /// markers: a window's markers are gathered from it in one pass, and a step forward in
+    /// cumulative mode appends the next days' to them.
+    by_day: Vec<Placed>,
     /// Distinct marker positions (see `markers::assign_sites`).
     sites: usize,
     /// The file's lines and areas, ready to paint.
@@ -107,13 +111,9 @@ impl Document {
         for (r, &k) in list_order.iter().enumerate() {
             list_rank[k as usize] = r as u32;
         }
-        let mut ranked: Vec<Ranked> = (list_order.iter().map(|&k| k as usize))
+        let ranked: Vec<Ranked> = (list_order.iter().map(|&k| k as usize))
             .map(|k| {
                 let inc = &loaded.dataset.incidents[k];
-                let category = category_of[k];
-                let colour = colours
-                    .get(usize::from(category))
-                    .map_or(Color32::GRAY, |(_, c)| *c);
                 let (first, last) = match (inc.date, inc.last_day()) {
                     (Some(a), Some(b)) => (a.0, b.0),
                     _ => (i32::MAX, i32::MIN),
@@ -122,6 +122,18 @@ impl Document {
                     index: k as u32,
                     first,
                     last,
+                    category: category_of[k],
+                }
+            })
+            .collect();
+        let mut by_day: Vec<Placed> = (index.order().iter().map(|&k| k as usize))
+            .map(|k| {
+                let category = category_of[k];
+                let colour = colours
+                    .get(usize::from(category))
+                    .map_or(Color32::GRAY, |(_, c)| *c);
+                Placed {
+                    rank: list_rank[k],
                     category,
                     marker: MarkerItem::new(&loaded.dataset, k, colour),
                 }
@@ -133,7 +145,8 @@ impl Document {
             .collect();
         Document {
             category_of,
-            sites: markers::assign_sites(ranked.iter_mut().filter_map(|r| r.marker.as_mut())),
+            sites: markers::assign_sites(by_day.iter_mut().filter_map(|r| r.marker.as_mut())),
+            by_day,
             ranked,
             list_rank,
             overlays: OverlayShapes::new(&loaded.dataset.overlays),
@@ -170,7 +183,7 @@ impl Document {
             }
         }
         // Marker colours were taken from the palette order: recolour them the same way.
-        for r in &mut fresh.ranked {
+        for r in &mut fresh.by_day {
             if let (Some(m), Some((_, c))) =
                 (&mut r.marker, fresh.colours.get(usize::from(r.category)))
             {
@@ -255,6 +268,12 @@ struct Ranked {
     first: i32,
     last: i32,
     category: u16,
+}
+
+/// A dated incident in the day index's order: its place in the list, its category and marker.
+struct Placed {
+    rank: u32,
+    category: u16,
     marker: Option<MarkerItem>,
 }
 
@@ -307,8 +326,11 @@ pub struct SitviewApp {
     pub map_memory: MapMemory,
     /// Incidents in the current window, sorted for the list.
     visible: Vec<usize>,
+    /// The markers of `visible`, in the day index's order.
     markers: Vec<MarkerItem>,
+    /// What `visible` was made for: day, mode, data and filter generation, and the window.
     visible_key: Option<(Day, WindowMode, usize)>,
+    visible_window: (Day, Day),
     events: MapEvents,
     fit_pending: bool,
     last_map_rect: Option<egui::Rect>,
@@ -325,7 +347,7 @@ pub struct SitviewApp {
     scroll_list_to: Option<usize>,
     /// Marker clusters kept between frames.
     clusters: ClusterCache,
-    /// Changes whenever `markers` is rebuilt.
+    /// Changes whenever `markers` is rebuilt (not when markers are appended to it).
     markers_generation: u64,
     /// Incidents per category (indices of `doc.colours`) in the current window.
     window_counts: Vec<usize>,
@@ -512,6 +534,7 @@ impl SitviewApp {
             visible: Vec::new(),
             markers: Vec::new(),
             visible_key: None,
+            visible_window: (Day(0), Day(0)),
             events: MapEvents::default(),
             fit_pending: true,
             last_map_rect: None,
@@ -691,42 +714,93 @@ impl SitviewApp {
             return;
         }
         let (from, to) = self.window();
+        match self.visible_key {
+            // A step forward in cumulative mode (playback): only the incidents starting on
+            // the days stepped over join, at the end of the markers.
+            Some((day, WindowMode::Cumulative, data))
+                if self.mode == WindowMode::Cumulative
+                    && data == key.2
+                    && day < self.current
+                    && self.visible_window == (from, day) =>
+            {
+                self.extend_visible(day, to);
+            }
+            _ => self.rebuild_visible(from, to),
+        }
+        self.visible_window = (from, to);
+        self.visible_key = Some(key);
+    }
+
+    /// Makes the visible incidents, their markers and counts for the window `from..=to`.
+    fn rebuild_visible(&mut self, from: Day, to: Day) {
         let doc = &self.doc;
-        let mut v: Vec<usize> = doc.index.window(from, to).collect();
         self.window_counts.clear();
         self.window_counts.resize(doc.colours.len(), 0);
         self.markers.clear();
-        let passing = &self.passing;
-        let mut take = |e: &Ranked, counts: &mut Vec<usize>| {
-            if let Some(n) = counts.get_mut(usize::from(e.category)) {
+        let mut v: Vec<usize> = Vec::new();
+        for k in doc.index.window_positions(from, to) {
+            let p = &doc.by_day[k];
+            if !self.passing[p.rank as usize] {
+                continue;
+            }
+            if let Some(n) = self.window_counts.get_mut(usize::from(p.category)) {
                 *n += 1;
             }
-            if let Some(m) = &e.marker {
+            if let Some(m) = &p.marker {
                 self.markers.push(m.clone());
             }
-        };
+            v.push(doc.index.order()[k] as usize);
+        }
+        // The list shows them in list order.
         if v.len() > doc.ranked.len() / 16 {
             // A large window: one pass over the compact, presorted array beats sorting.
             v.clear();
-            for (e, _) in doc.ranked.iter().zip(passing).filter(|(_, p)| **p) {
+            for (e, _) in doc.ranked.iter().zip(&self.passing).filter(|(_, p)| **p) {
                 if e.first <= to.0 && e.last >= from.0 {
                     v.push(e.index as usize);
-                    take(e, &mut self.window_counts);
                 }
             }
         } else {
-            v.retain(|&k| passing[doc.list_rank[k] as usize]);
             v.sort_unstable_by_key(|&k| doc.list_rank[k]);
-            for &k in &v {
-                take(
-                    &doc.ranked[doc.list_rank[k] as usize],
-                    &mut self.window_counts,
-                );
-            }
         }
         self.markers_generation += 1;
         self.visible = v;
-        self.visible_key = Some(key);
+    }
+
+    /// Adds to the cumulative window up to `day` the incidents starting after it and by `to`.
+    fn extend_visible(&mut self, day: Day, to: Day) {
+        let doc = &self.doc;
+        let mut new: Vec<usize> = Vec::new();
+        for k in doc.index.starting_between(day, to) {
+            let p = &doc.by_day[k];
+            if !self.passing[p.rank as usize] {
+                continue;
+            }
+            if let Some(n) = self.window_counts.get_mut(usize::from(p.category)) {
+                *n += 1;
+            }
+            if let Some(m) = &p.marker {
+                self.markers.push(m.clone());
+            }
+            new.push(doc.index.order()[k] as usize);
+        }
+        // Into the list, in list order: merged from the back, in place.
+        new.sort_unstable_by_key(|&k| doc.list_rank[k]);
+        let rank = |k: usize| doc.list_rank[k];
+        let v = &mut self.visible;
+        let mut old = v.len();
+        v.resize(old + new.len(), 0);
+        let mut at = v.len();
+        while let Some(&n) = new.last() {
+            at -= 1;
+            if old > 0 && rank(v[old - 1]) > rank(n) {
+                old -= 1;
+                v[at] = v[old];
+            } else {
+                v[at] = n;
+                new.pop();
+            }
+        }
     }
 
     /// Screen position of an incident's marker (or its cluster) in the last frame.
@@ -1551,5 +1625,62 @@ impl eframe::App for SitviewApp {
             crate::tiles::source::STORAGE_KEY,
             &self.basemaps.settings,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An app on 3 000 generated ACLED rows (ten years, ranges from `sitview:date_end` tags
+    /// included), in cumulative mode.
+    fn app() -> SitviewApp {
+        let mut csv = Vec::new();
+        crate::generate::write_acled(&mut csv, 3_000, 7).expect("generated");
+        let loaded = formats::read_bytes(&csv, Some("generated.csv")).expect("read");
+        let mut app = SitviewApp::with_document(Document::new(loaded, Origin::Sample));
+        app.set_mode(WindowMode::Cumulative);
+        app
+    }
+
+    /// What a rebuild of the window gives: the list, the markers and the counts.
+    fn rebuilt(app: &mut SitviewApp) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+        app.visible_key = None;
+        let list = app.visible().to_vec();
+        let markers = app.markers.iter().map(|m| m.index).collect();
+        (list, markers, app.window_counts.clone())
+    }
+
+    #[test]
+    fn stepping_forward_in_cumulative_mode_adds_what_a_rebuild_would() {
+        let mut app = app();
+        let (first, _) = app.doc.index.range().expect("dated");
+        // With and without a filter (one category off, so that passing matters).
+        for hide in [false, true] {
+            app.filter.hidden.resize(app.doc.colours.len(), false);
+            app.filter.hidden[0] = hide;
+            app.go_to(first.plus(200));
+            app.visible();
+            let mut generation = app.markers_generation;
+            for step in [1, 1, 3, 30, 365, 1] {
+                app.step(step);
+                let list = app.visible().to_vec();
+                let markers: Vec<usize> = app.markers.iter().map(|m| m.index).collect();
+                let counts = app.window_counts.clone();
+                // Appended to, not rebuilt.
+                assert_eq!(app.markers_generation, generation, "step {step}");
+                let (l, m, c) = rebuilt(&mut app);
+                assert!(!l.is_empty());
+                assert_eq!(list, l, "step {step}, filter {hide}");
+                assert_eq!(markers, m, "step {step}, filter {hide}");
+                assert_eq!(counts, c, "step {step}, filter {hide}");
+                generation = app.markers_generation;
+            }
+            // A step back rebuilds.
+            let generation = app.markers_generation;
+            app.step(-1);
+            app.visible();
+            assert_ne!(app.markers_generation, generation);
+        }
     }
 }

@@ -63,45 +63,6 @@ pub fn assign_sites<'a>(items: impl Iterator<Item = &'a mut MarkerItem>) -> usiz
     ids.len()
 }
 
-/// [`cluster`] for items numbered by [`assign_sites`] (`sites` distinct positions): one
-/// representative per position is clustered, then every item joins its position's cluster —
-/// O(k) array work for k items plus the clustering of the distinct positions.
-pub fn cluster_sites(t: &ScreenTransform, items: &[MarkerItem], sites: usize) -> Vec<Cluster> {
-    const NONE: u32 = u32::MAX;
-    let mut count: Vec<u32> = vec![0; sites];
-    let mut reps: Vec<MarkerItem> = Vec::new();
-    for item in items {
-        let Some(n) = count.get_mut(item.site as usize) else {
-            // Items without sites: the plain algorithm.
-            return cluster(t, items);
-        };
-        if *n == 0 {
-            // The representative stands for its site: its `index` is the site's number.
-            reps.push(MarkerItem {
-                index: item.site as usize,
-                ..item.clone()
-            });
-        }
-        *n += 1;
-    }
-    let mut clusters = cluster(t, &reps);
-    let mut of_site: Vec<u32> = vec![NONE; sites];
-    for (c, cl) in clusters.iter_mut().enumerate() {
-        let mut total = 0usize;
-        for &site in &cl.members {
-            of_site[site] = c as u32;
-            total += count[site] as usize;
-        }
-        cl.members = Vec::with_capacity(total);
-    }
-    for item in items {
-        if let Some(cl) = clusters.get_mut(of_site[item.site as usize] as usize) {
-            cl.members.push(item.index);
-        }
-    }
-    clusters
-}
-
 /// A group of markers drawn as one symbol.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -142,64 +103,13 @@ pub struct MapEvents {
 }
 
 /// Groups screen positions greedily: each item joins the first cluster whose seed lies within
-/// `MERGE_DISTANCE`, found through a grid of that cell size.
+/// `MERGE_DISTANCE` (found through a grid of that cell size), else seeds a new one; items off
+/// `t`'s rectangle are left out. (The clustering of [`ClusterCache`], on one set of items.)
 pub fn cluster(t: &ScreenTransform, items: &[MarkerItem]) -> Vec<Cluster> {
-    let bounds = t.rect.expand(MERGE_DISTANCE);
-    let mut clusters: Vec<Cluster> = Vec::new();
-    let mut seeds: Vec<Pos2> = Vec::new();
-    let mut sums: Vec<(f32, f32)> = Vec::new();
-    let mut grid: HashMap<(i32, i32), Vec<u32>, BuildFastHasher> = HashMap::default();
-    let cell = |p: Pos2| {
-        (
-            (p.x / MERGE_DISTANCE).floor() as i32,
-            (p.y / MERGE_DISTANCE).floor() as i32,
-        )
-    };
-    for item in items {
-        let p = t.apply(item.at);
-        if !bounds.contains(p) {
-            continue;
-        }
-        let (cx, cy) = cell(p);
-        let mut found = None;
-        'search: for dx in -1..=1 {
-            for dy in -1..=1 {
-                if let Some(list) = grid.get(&(cx + dx, cy + dy)) {
-                    for &c in list {
-                        if seeds[c as usize].distance(p) < MERGE_DISTANCE {
-                            found = Some(c as usize);
-                            break 'search;
-                        }
-                    }
-                }
-            }
-        }
-        match found {
-            Some(c) => {
-                clusters[c].members.push(item.index);
-                sums[c].0 += p.x;
-                sums[c].1 += p.y;
-            }
-            None => {
-                grid.entry((cx, cy))
-                    .or_default()
-                    .push(clusters.len() as u32);
-                seeds.push(p);
-                sums.push((p.x, p.y));
-                clusters.push(Cluster {
-                    centre: p,
-                    members: vec![item.index],
-                    colour: item.colour,
-                    ring: item.ring_m.map(|m| (m, item.lat)),
-                });
-            }
-        }
-    }
-    for (c, (sx, sy)) in clusters.iter_mut().zip(sums) {
-        let n = c.members.len() as f32;
-        c.centre = pos2(sx / n, sy / n);
-    }
-    clusters
+    let mut c = ClusterCache::default();
+    c.reset(*t, 0, 0);
+    c.add(items);
+    c.world
 }
 
 /// A small, fast hasher for grid cells (SipHash's resistance to crafted keys is not needed
@@ -227,11 +137,28 @@ impl std::hash::Hasher for FastHasher {
 type BuildFastHasher = std::hash::BuildHasherDefault<FastHasher>;
 
 /// Clusters kept between frames (see the module notes).
+///
+/// Built by streaming the items through a greedy clusterer in world pixels: one
+/// representative per site (or every item, when items have no sites) either joins the first
+/// cluster whose seed is within [`MERGE_DISTANCE`] or seeds a new one, and every item joins its
+/// site's cluster. Since that only ever adds, items appended to the list (a step forward in
+/// cumulative mode) are clustered on their own: the result is the one a rebuild would give.
 #[derive(Default)]
 pub struct ClusterCache {
     key: Option<CacheKey>,
+    /// How many of the items the clusters hold (the rest are appended ones to add).
+    count: usize,
     /// Centres in world pixels.
     world: Vec<Cluster>,
+    /// Sum of the representatives' world positions of each cluster (the centre is their mean).
+    sums: Vec<(f64, f64, u32)>,
+    /// Clusters by grid cell of their seeds ([`MERGE_DISTANCE`] pixels).
+    grid: HashMap<(i32, i32), Vec<u32>, BuildFastHasher>,
+    seeds: Vec<Pos2>,
+    /// By site: its cluster, [`UNSEEN`] or [`CULLED`].
+    of_site: Vec<u32>,
+    /// The region clustered, in world pixels (items outside it are culled).
+    area: Option<ScreenTransform>,
     /// Cluster of each incident (by dataset index); `u32::MAX` when it has none.
     cluster_of: Vec<u32>,
     /// World pixels to screen, as of the last frame.
@@ -239,6 +166,11 @@ pub struct ClusterCache {
     /// Clusters on screen in the last frame (indices into `world`).
     shown: Vec<u32>,
 }
+
+/// A site no item has stood for yet.
+const UNSEEN: u32 = u32::MAX;
+/// A site outside the region clustered.
+const CULLED: u32 = u32::MAX - 1;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct CacheKey {
@@ -248,8 +180,9 @@ struct CacheKey {
 }
 
 impl ClusterCache {
-    /// Brings the cache up to date for the view `t` over `items` (whose contents change only
-    /// when `generation` does), then works out which clusters are on screen.
+    /// Brings the cache up to date for the view `t` over `items` (which change only when
+    /// `generation` does, except by items appended at the end), then works out which clusters
+    /// are on screen.
     fn update(
         &mut self,
         t: &ScreenTransform,
@@ -281,30 +214,24 @@ impl ClusterCache {
             scale: t.scale.to_bits(),
             region,
         };
-        if self.key != Some(key) {
+        if self.key != Some(key) || self.count > items.len() {
             let area = Rect::from_min_max(
                 pos2((region[0] as f64 * w) as f32, (region[1] as f64 * h) as f32),
                 pos2((region[2] as f64 * w) as f32, (region[3] as f64 * h) as f32),
             );
-            let t = ScreenTransform {
-                rect: area,
-                ..world
-            };
-            self.world = if sites > 0 {
-                cluster_sites(&t, items, sites)
-            } else {
-                cluster(&t, items)
-            };
-            self.cluster_of.clear();
-            self.cluster_of.resize(n, u32::MAX);
-            for (k, c) in self.world.iter().enumerate() {
-                for &m in &c.members {
-                    if let Some(slot) = self.cluster_of.get_mut(m) {
-                        *slot = k as u32;
-                    }
-                }
-            }
+            self.reset(
+                ScreenTransform {
+                    rect: area,
+                    ..world
+                },
+                sites,
+                n,
+            );
             self.key = Some(key);
+        }
+        if self.count < items.len() {
+            self.add(&items[self.count..]);
+            self.count = items.len();
         }
         self.shift = egui::vec2(t.offset[0] as f32, t.offset[1] as f32);
         let view = t.rect.expand(MERGE_DISTANCE * 2.0);
@@ -314,6 +241,94 @@ impl ClusterCache {
                 self.shown.push(k as u32);
             }
         }
+    }
+
+    /// Empties the cache for clustering the region of `area`, for `sites` sites and `n`
+    /// incidents.
+    fn reset(&mut self, area: ScreenTransform, sites: usize, n: usize) {
+        self.count = 0;
+        self.world.clear();
+        self.sums.clear();
+        self.grid.clear();
+        self.seeds.clear();
+        self.of_site.clear();
+        self.of_site.resize(sites, UNSEEN);
+        self.area = Some(area);
+        self.cluster_of.clear();
+        self.cluster_of.resize(n, u32::MAX);
+    }
+
+    /// Clusters `items` after those clustered so far.
+    fn add(&mut self, items: &[MarkerItem]) {
+        let Some(t) = self.area else {
+            return;
+        };
+        let bounds = t.rect.expand(MERGE_DISTANCE);
+        for item in items {
+            let site = item.site as usize;
+            let k = match self.of_site.get(site) {
+                Some(&UNSEEN) | None => {
+                    // The site's representative (or an item without a site): place it.
+                    let p = t.apply(item.at);
+                    let k = if bounds.contains(p) {
+                        self.join(p, item)
+                    } else {
+                        CULLED
+                    };
+                    if let Some(slot) = self.of_site.get_mut(site) {
+                        *slot = k;
+                    }
+                    k
+                }
+                Some(&k) => k,
+            };
+            if let Some(c) = self.world.get_mut(k as usize) {
+                c.members.push(item.index);
+                if let Some(slot) = self.cluster_of.get_mut(item.index) {
+                    *slot = k;
+                }
+            }
+        }
+        for (c, &(x, y, n)) in self.world.iter_mut().zip(&self.sums) {
+            c.centre = pos2((x / f64::from(n)) as f32, (y / f64::from(n)) as f32);
+        }
+    }
+
+    /// The cluster a representative at `p` joins: the first whose seed is near, else a new one.
+    fn join(&mut self, p: Pos2, item: &MarkerItem) -> u32 {
+        let cell = |p: Pos2| {
+            (
+                (p.x / MERGE_DISTANCE).floor() as i32,
+                (p.y / MERGE_DISTANCE).floor() as i32,
+            )
+        };
+        let (cx, cy) = cell(p);
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                let Some(list) = self.grid.get(&(cx + dx, cy + dy)) else {
+                    continue;
+                };
+                if let Some(&c) = list
+                    .iter()
+                    .find(|&&c| self.seeds[c as usize].distance(p) < MERGE_DISTANCE)
+                {
+                    let s = &mut self.sums[c as usize];
+                    *s = (s.0 + f64::from(p.x), s.1 + f64::from(p.y), s.2 + 1);
+                    return c;
+                }
+            }
+        }
+        let c = self.world.len() as u32;
+        self.grid.entry((cx, cy)).or_default().push(c);
+        self.seeds.push(p);
+        self.sums.push((f64::from(p.x), f64::from(p.y), 1));
+        self.world.push(Cluster {
+            centre: p,
+            members: Vec::new(),
+            colour: item.colour,
+            ring: item.ring_m.map(|m| (m, item.lat)),
+        });
+        c
     }
 
     /// The clusters on screen in the last frame, with their screen centres.
@@ -623,6 +638,21 @@ mod tests {
         assert!(hit(&cs, c.centre + egui::vec2(40.0, 0.0)).is_none());
     }
 
+    /// The clusters of `items` in the region of `t`, by site, the way the map keeps them.
+    fn cached(t: &ScreenTransform, items: &[MarkerItem], sites: usize) -> ClusterCache {
+        let mut c = ClusterCache::default();
+        c.reset(*t, sites, 16);
+        c.add(items);
+        c
+    }
+
+    fn memberships(clusters: &[Cluster]) -> Vec<Vec<usize>> {
+        let mut a: Vec<Vec<usize>> = clusters.iter().map(|c| c.members.clone()).collect();
+        a.iter_mut().for_each(|m| m.sort_unstable());
+        a.sort();
+        a
+    }
+
     #[test]
     fn clustering_by_site_keeps_every_item_and_merges_shared_positions() {
         // Three incidents at one place, one nearby, one far away.
@@ -639,15 +669,46 @@ mod tests {
         for zoom in [9.0, 15.0] {
             let t = transform(zoom);
             let plain = cluster(&t, &items);
-            let by_site = cluster_sites(&t, &items, sites);
-            let mut a: Vec<Vec<usize>> = plain.iter().map(|c| c.members.clone()).collect();
-            let mut b: Vec<Vec<usize>> = by_site.iter().map(|c| c.members.clone()).collect();
-            a.iter_mut()
-                .chain(b.iter_mut())
-                .for_each(|m| m.sort_unstable());
-            a.sort();
-            b.sort();
-            assert_eq!(a, b, "zoom {zoom}");
+            let by_site = cached(&t, &items, sites);
+            assert_eq!(
+                memberships(&plain),
+                memberships(&by_site.world),
+                "zoom {zoom}"
+            );
+            assert_eq!(by_site.cluster_of[0], by_site.cluster_of[3]);
+        }
+    }
+
+    #[test]
+    fn items_appended_are_clustered_as_a_rebuild_would() {
+        // A spread of incidents around Aleppo, several on shared sites, added in steps (as a
+        // step forward in cumulative mode appends the day's incidents).
+        let mut items: Vec<MarkerItem> = (0..60)
+            .map(|k| {
+                item(
+                    k,
+                    37.1 + 0.011 * (k % 4) as f64,
+                    36.15 + 0.007 * (k % 6) as f64,
+                )
+            })
+            .collect();
+        let sites = assign_sites(items.iter_mut());
+        assert_eq!(sites, 12);
+        for zoom in [8.0, 11.0, 14.0] {
+            let t = transform(zoom);
+            let whole = cached(&t, &items, sites);
+            for cut in [0, 1, 17, 59, 60] {
+                let mut c = cached(&t, &items[..cut], sites);
+                c.add(&items[cut..]);
+                let what = format!("zoom {zoom}, cut {cut}");
+                assert_eq!(c.world.len(), whole.world.len(), "{what}");
+                for (a, b) in c.world.iter().zip(&whole.world) {
+                    assert_eq!(a.members, b.members, "{what}");
+                    assert_eq!(a.centre, b.centre, "{what}");
+                    assert_eq!(a.colour, b.colour, "{what}");
+                }
+                assert_eq!(c.cluster_of, whole.cluster_of, "{what}");
+            }
         }
     }
 }

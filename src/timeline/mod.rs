@@ -118,13 +118,30 @@ impl DayIndex {
 
     /// Incidents visible in `from..=to`, in order of first day (then file order).
     pub fn window(&self, from: Day, to: Day) -> impl Iterator<Item = usize> + '_ {
+        self.window_positions(from, to)
+            .map(move |k| self.order[k] as usize)
+    }
+
+    /// As [`window`](Self::window), giving positions in [`order`](Self::order).
+    pub fn window_positions(&self, from: Day, to: Day) -> impl Iterator<Item = usize> + '_ {
         let lo = self
             .starts
             .partition_point(|&s| s < from.0.saturating_sub(self.max_span));
         let hi = self.starts.partition_point(|&s| s <= to.0);
-        (lo..hi.max(lo))
-            .filter(move |&k| self.ends[k] >= from.0)
-            .map(move |k| self.order[k] as usize)
+        (lo..hi.max(lo)).filter(move |&k| self.ends[k] >= from.0)
+    }
+
+    /// Positions in [`order`](Self::order) of the incidents whose first day is after `after`
+    /// and not after `to`.
+    pub fn starting_between(&self, after: Day, to: Day) -> std::ops::Range<usize> {
+        let lo = self.starts.partition_point(|&s| s <= after.0);
+        let hi = self.starts.partition_point(|&s| s <= to.0);
+        lo..hi.max(lo)
+    }
+
+    /// The dated incidents (indices into `Dataset::incidents`), by first day, then file order.
+    pub fn order(&self) -> &[u32] {
+        &self.order
     }
 
     /// The days `(from, to)` that `mode` shows around `current`.
