@@ -31,7 +31,7 @@ use super::{Format, FormatError, Loaded, Warning};
 use crate::model::hash::IdHash;
 use crate::model::{
     Casualties, Dataset, DatePrecision, Day, ExtraBuilder, ExtraKey, Incident, LonLat, SharedStr,
-    Source,
+    SmolStr, Source,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -500,7 +500,12 @@ pub(crate) struct UniqueIds {
 impl UniqueIds {
     /// The id for the incident about to be pushed at `incidents.len()`: `id` itself, or
     /// `id-2`, `id-3`, … when taken (then the second value is true).
-    pub(crate) fn claim(&mut self, id: String, incidents: &[Incident]) -> (String, bool) {
+    pub(crate) fn claim(
+        &mut self,
+        id: impl Into<SmolStr>,
+        incidents: &[Incident],
+    ) -> (SmolStr, bool) {
+        let id: SmolStr = id.into();
         let hash = |s: &str| IdHash::default().hash_one(s);
         // The usual case, a new id: one hash and one probe.
         match self.seen.entry(hash(&id)) {
@@ -510,8 +515,8 @@ impl UniqueIds {
             }
             Entry::Occupied(e) => {
                 let holder = incidents.get(*e.get()).map(|inc| inc.id.as_str());
-                if holder != Some(id.as_str()) && !self.collided.contains_key(&id) {
-                    self.collided.insert(id.clone(), incidents.len());
+                if holder != Some(id.as_str()) && !self.collided.contains_key(id.as_str()) {
+                    self.collided.insert(id.to_string(), incidents.len());
                     return (id, false);
                 }
             }
@@ -523,7 +528,7 @@ impl UniqueIds {
                 .is_some_and(|inc| inc.id == s || this.collided.contains_key(s))
         };
         // Taken: the first free one of `id-2`, `id-3`, …
-        let mut k = self.next_suffix.get(&id).copied().unwrap_or(2);
+        let mut k = self.next_suffix.get(id.as_str()).copied().unwrap_or(2);
         let out = loop {
             let out = format!("{id}-{k}");
             if !taken(self, &out) {
@@ -531,7 +536,7 @@ impl UniqueIds {
             }
             k += 1;
         };
-        self.next_suffix.insert(id, k + 1);
+        self.next_suffix.insert(id.into(), k + 1);
         match self.seen.entry(hash(&out)) {
             Entry::Vacant(e) => {
                 e.insert(incidents.len());
@@ -540,7 +545,7 @@ impl UniqueIds {
                 self.collided.insert(out.clone(), incidents.len());
             }
         }
-        (out, true)
+        (out.into(), true)
     }
 
     /// Room for `n` more ids.
@@ -1702,10 +1707,10 @@ mod tests {
     use super::*;
 
     /// Claims each id in turn, as a reader does, and returns the ids given.
-    fn claim_all(ids: &mut UniqueIds, names: &[&str]) -> Vec<String> {
+    fn claim_all(ids: &mut UniqueIds, names: &[&str]) -> Vec<SmolStr> {
         let mut incidents: Vec<Incident> = Vec::new();
         for name in names {
-            let (id, _) = ids.claim((*name).to_owned(), &incidents);
+            let (id, _) = ids.claim(*name, &incidents);
             incidents.push(Incident {
                 id,
                 ..Default::default()
@@ -1726,13 +1731,13 @@ mod tests {
         let mut ids = UniqueIds::default();
         let hash = |s: &str| IdHash::default().hash_one(s);
         let mut incidents = vec![Incident {
-            id: "x".to_owned(),
+            id: "x".into(),
             ..Default::default()
         }];
         ids.seen.insert(hash("x"), 0);
         ids.seen.insert(hash("y"), 0);
         for name in ["y", "y", "x"] {
-            let (id, _) = ids.claim(name.to_owned(), &incidents);
+            let (id, _) = ids.claim(name, &incidents);
             incidents.push(Incident {
                 id,
                 ..Default::default()

@@ -349,7 +349,7 @@ impl Document {
                 Record::Incident(mut inc) => {
                     if let Some(new_id) = unique_id(&mut seen, &inc.id) {
                         notes.push(format!("duplicate id; renamed to {new_id:?}"));
-                        inc.id = new_id;
+                        inc.id = new_id.into();
                     }
                     dataset.incidents.push(inc);
                 }
@@ -736,7 +736,7 @@ fn read_feature(mut feature: Map<String, Value>, n: usize, ctx: &Ctx) -> (Record
         return (Record::Overlay(o), notes);
     }
     let mut inc = Incident {
-        id: take_id(&mut feature, &mut props, n, ctx, &mut notes),
+        id: take_id(&mut feature, &mut props, n, ctx, &mut notes).into(),
         ..Default::default()
     };
     read_point(&geometry, &mut inc, &mut props, ctx, &mut notes);
@@ -1513,7 +1513,7 @@ fn feature(inc: &Incident) -> Value {
         Some(l) => json!({"type": "Point", "coordinates": [l.lon, l.lat]}),
         None => Value::Null,
     };
-    json!({"type": "Feature", "id": inc.id, "geometry": geometry, "properties": p})
+    json!({"type": "Feature", "id": inc.id.as_str(), "geometry": geometry, "properties": p})
 }
 
 fn source_json(s: &Source) -> Value {

@@ -14,6 +14,7 @@ pub use shared::{Interner, SharedStr};
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
+pub use smol_str::SmolStr;
 
 /// A WGS84 position in degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,8 +139,9 @@ pub struct Source {
 /// One incident on the map and the timeline.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Incident {
-    /// Stable identifier, unique in its dataset.
-    pub id: String,
+    /// Stable identifier, unique in its dataset. Held inline up to 23 bytes (ids such as
+    /// `SYR1000999` need no allocation of their own).
+    pub id: SmolStr,
     /// Often made up of the category and place, and then shared by the incidents with both.
     pub title: SharedStr,
     pub category: SharedStr,
