@@ -240,10 +240,9 @@ fn read_pieces(
                     }
                 }
             }
-            if let Some(rows) = rows
-                .as_mut()
-                .filter(|r| count >= RESERVE_AFTER && r.incidents.capacity() < count + 1)
-            {
+            if let Some(rows) = rows.as_mut().filter(|r| {
+                count >= RESERVE_AFTER && r.incidents.capacity() < count + BATCH_RECORDS
+            }) {
                 // Room for the rest, estimated from the size of the records so far.
                 let per_record = (read / count).max(1);
                 let left = len.saturating_sub(read) / per_record;
