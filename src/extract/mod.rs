@@ -825,7 +825,8 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
                         .then(|| d.attributions.join("; "))
                         .map(Box::from),
                     quote: quote.into(),
-                }],
+                }]
+                .into(),
                 extra: Default::default(),
             };
             Candidate {

@@ -601,12 +601,11 @@ impl Rows {
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
         if publisher.is_some() || notes.is_some() {
-            // `vec!` allocates room for the one source only (`push` would make room for 4).
-            inc.sources = vec![Source {
+            inc.sources = Box::new([Source {
                 publisher: self.shared.publisher.get(publisher.unwrap_or(ACLED)),
                 quote: notes.unwrap_or_default().into(),
                 ..Default::default()
-            }];
+            }]);
         }
         if let Some(tags) = cell(rec, c.tags) {
             read_tags(tags, &mut inc, x, line, w);
@@ -866,7 +865,7 @@ fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w:
         s.url = urls.next().map(Box::from);
     }
     for url in urls {
-        inc.sources.push(Source {
+        inc.push_source(Source {
             publisher: super::csv_generic::url_host(&url)
                 .unwrap_or_default()
                 .into(),

@@ -1527,7 +1527,7 @@ impl<'m> RowReader<'m> {
             injured: self.count(rec, m.injured, "injured", line),
             children_killed: None,
         };
-        inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url));
+        inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url)).into();
         inc.title = match cell(rec, m.title) {
             Some(t) => t.into(),
             None => default_title(&inc, cell(rec, m.text)).into(),

@@ -887,7 +887,9 @@ fn read_properties(
         children_killed: take_count(&mut props, "children_killed", &mut warn),
     };
     read_sources(&mut props, inc, &mut warn);
-    inc.sources.extend(foreign_source);
+    if let Some(s) = foreign_source {
+        inc.push_source(s);
+    }
     inc.extra = props.into();
 }
 
@@ -1155,7 +1157,7 @@ fn read_sources(props: &mut Map<String, Value>, inc: &mut Incident, warn: &mut i
             let mut unreadable = Vec::new();
             for (k, s) in list.into_iter().enumerate() {
                 match s {
-                    Value::Object(s) => inc.sources.push(read_source(s, k, warn)),
+                    Value::Object(s) => inc.push_source(read_source(s, k, warn)),
                     other => {
                         warn(format!(
                             "source {} is {}, not an object; kept as sources_unreadable",

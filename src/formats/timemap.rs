@@ -596,7 +596,7 @@ fn read_event_sources(
                     Some(o) => {
                         let (src, fell_back) = source_of(o, description, order);
                         used |= fell_back;
-                        inc.sources.push(src);
+                        inc.push_source(src);
                     }
                     None => unresolved.push(s),
                 }
@@ -611,7 +611,7 @@ fn read_event_sources(
     if inc.sources.is_empty()
         && let Some(d) = description
     {
-        inc.sources.push(Source {
+        inc.push_source(Source {
             quote: d.into(),
             ..Default::default()
         });

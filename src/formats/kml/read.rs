@@ -758,7 +758,7 @@ fn apply_data(
         }
         single.quote = d.text.into();
         if single != Source::default() {
-            inc.sources.push(single);
+            inc.push_source(single);
         }
     }
 }
