@@ -18,11 +18,20 @@
 //!   `egui::Context::run_ui` with AccessKit off, as a desktop session without a screen reader
 //!   runs. The JSON uses the direct figures.
 //!
+//! With `--heap` (or `SITVIEW_BENCH_HEAP=1`) a counting global allocator also reports the live
+//! heap after the load and the peak live heap during it, so that the memory can be attributed
+//! (RSS also holds freed pages the allocator has not returned, and the page tables). Off, it
+//! costs one relaxed load per allocation.
+//!
+//! Memory is in MB of 10^6 bytes, as the file size is.
+//!
 //! Prints a table, then as its last line one JSON object.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
@@ -31,6 +40,76 @@ use sitview::formats;
 use sitview::model::Day;
 use sitview::timeline::{DayIndex, WindowMode};
 use walkers::lon_lat;
+
+/// The system allocator, counting the bytes allocated when [`COUNTING`] is on.
+struct CountingAlloc;
+
+/// Whether [`CountingAlloc`] counts: checked first, so that it costs next to nothing when off.
+static COUNTING: AtomicBool = AtomicBool::new(false);
+/// Bytes allocated and not yet freed, since counting started. Signed: memory allocated before
+/// and freed after that counts negative, so only differences between two readings mean much.
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+/// The highest `LIVE` since the last [`heap_reset_peak`].
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn count(delta: isize) {
+    let live = LIVE.fetch_add(delta, Relaxed) + delta;
+    if delta > 0 {
+        PEAK.fetch_max(live, Relaxed);
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
+// `GlobalAlloc` contract holds as it does for `System`; the counting only reads the layouts and
+// touches atomics (it never allocates).
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `alloc`'s contract (non-zero size), passed on to `System`.
+        let p = unsafe { System.alloc(layout) };
+        if COUNTING.load(Relaxed) && !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if COUNTING.load(Relaxed) && !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `System`)
+        // with this layout.
+        unsafe { System.dealloc(ptr, layout) };
+        if COUNTING.load(Relaxed) {
+            count(-(layout.size() as isize));
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `System`)
+        // with `layout`, and a valid `new_size`.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if COUNTING.load(Relaxed) && !p.is_null() {
+            count(new_size as isize - layout.size() as isize);
+        }
+        p
+    }
+}
+
+/// The live heap in bytes (relative: see [`LIVE`]), and starts a new peak from it.
+fn heap_reset_peak() -> isize {
+    let live = LIVE.load(Relaxed);
+    PEAK.store(live, Relaxed);
+    live
+}
 
 const WIDTH: f32 = 1440.0;
 const HEIGHT: f32 = 900.0;
@@ -43,6 +122,8 @@ struct Args {
     loads: usize,
     harness: bool,
     direct: bool,
+    /// Count the heap (`--heap`, or `SITVIEW_BENCH_HEAP=1`).
+    heap: bool,
 }
 
 fn args() -> Args {
@@ -53,6 +134,7 @@ fn args() -> Args {
         loads: 1,
         harness: true,
         direct: true,
+        heap: std::env::var_os("SITVIEW_BENCH_HEAP").is_some_and(|v| v == "1"),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -69,6 +151,7 @@ fn args() -> Args {
             "--loads" => a.loads = value("--loads").max(1) as usize,
             "--no-harness" => a.harness = false,
             "--no-direct" => a.direct = false,
+            "--heap" => a.heap = true,
             // cargo bench passes --bench; ignore it and anything else unknown.
             _ => {}
         }
@@ -129,8 +212,9 @@ fn status_kb(key: &str) -> Option<u64> {
         .ok()
 }
 
+/// A `/proc` figure in kB (KiB, 1024 bytes) as MB (10^6 bytes, as the file size).
 fn mb(kb: Option<u64>) -> f64 {
-    kb.map_or(f64::NAN, |k| k as f64 / 1024.0)
+    kb.map_or(f64::NAN, |k| k as f64 * 1024.0 / 1e6)
 }
 
 /// Resets VmHWM to the current RSS (Linux ≥ 4.0); false where that is not allowed.
@@ -396,6 +480,7 @@ fn measure_view(d: &mut dyn Driver, v: &View, day: Day, frames: usize) -> FrameF
 
 fn main() {
     let a = args();
+    COUNTING.store(a.heap, Relaxed);
     let path = data_file(a.rows, a.seed);
     let file_bytes = std::fs::metadata(&path).expect("data file").len();
     let file_mb = file_bytes as f64 / 1e6;
@@ -411,15 +496,27 @@ fn main() {
     let rss_before = status_kb("VmRSS");
     let reset = reset_peak();
     let hwm_before = status_kb("VmHWM");
+    let heap_before = heap_reset_peak();
     let cpu_before = cpu_time();
     let t = Instant::now();
     let loaded = formats::read_path(&path).expect("load");
     let parse = t.elapsed();
+    let heap_parsed = LIVE.load(Relaxed);
     let index = DayIndex::new(&loaded.dataset);
     let load = t.elapsed();
     let load_cpu = cpu_time().zip(cpu_before).map(|(a, b)| a.saturating_sub(b));
     let hwm_after = status_kb("VmHWM");
     let rss_after = status_kb("VmRSS");
+    let heap_peak = PEAK.load(Relaxed);
+    // Heap figures in MB, relative to before the load; NaN when not counted.
+    let heap_mb = |bytes: isize| {
+        if a.heap {
+            (bytes - heap_before) as f64 / 1e6
+        } else {
+            f64::NAN
+        }
+    };
+    let (heap_parsed_mb, heap_peak_mb) = (heap_mb(heap_parsed), heap_mb(heap_peak));
     assert_eq!(loaded.dataset.incidents.len() as u64, a.rows);
     assert!(
         loaded.warnings.is_empty(),
@@ -581,38 +678,55 @@ fn main() {
         "load / read floor",
         format!("{:.1}x", load.as_secs_f64() / read.as_secs_f64()),
     );
-    row("RSS before load", format!("{:.0} MB", mb(rss_before)));
+    let (peak_mb, before_mb) = (mb(hwm_after), mb(rss_before));
+    row("RSS before load", format!("{before_mb:.0} MB"));
     row(
         if reset {
             "peak RSS during load (VmHWM, reset)"
         } else {
             "peak RSS so far (VmHWM, no reset)"
         },
-        format!("{:.0} MB", mb(hwm_after)),
+        format!("{peak_mb:.0} MB"),
     );
+    row("peak RSS / file size", format!("{:.2}x", peak_mb / file_mb));
     row(
         "peak RSS - RSS before",
-        format!("{:.0} MB", mb(hwm_after) - mb(rss_before)),
+        format!("{:.0} MB", peak_mb - before_mb),
     );
     row(
-        "peak RSS / file size",
-        format!(
-            "{:.2}x",
-            (mb(hwm_after) - mb(rss_before)) * 1.048_576 / file_mb
-        ),
+        "(peak RSS - RSS before) / file size",
+        format!("{:.2}x", (peak_mb - before_mb) / file_mb),
     );
     row(
         "RSS after load - before (retained)",
-        format!("{:.0} MB", mb(rss_after) - mb(rss_before)),
+        format!("{:.0} MB", mb(rss_after) - before_mb),
     );
     row(
         "  per incident (peak) / size_of::<Incident>()",
         format!(
             "{:.0} B / {} B",
-            (mb(hwm_after) - mb(rss_before)) * 1_048_576.0 / a.rows as f64,
+            (peak_mb - before_mb) * 1e6 / a.rows as f64,
             std::mem::size_of::<sitview::model::Incident>()
         ),
     );
+    if a.heap {
+        row(
+            "live heap after parse (retained)",
+            format!("{heap_parsed_mb:.1} MB"),
+        );
+        row(
+            "  per incident",
+            format!("{:.0} B", heap_parsed_mb * 1e6 / a.rows as f64),
+        );
+        row(
+            "peak live heap during load",
+            format!("{heap_peak_mb:.1} MB"),
+        );
+        row(
+            "  per incident",
+            format!("{:.0} B", heap_peak_mb * 1e6 / a.rows as f64),
+        );
+    }
     let _ = hwm_before;
     row(
         "next-day step, index (median)",
@@ -671,13 +785,16 @@ fn main() {
         }
     };
     println!(
-        "{{\"rows\":{},\"file_mb\":{},\"read_s\":{},\"load_s\":{},\"load_mb_s\":{},\"peak_rss_mb\":{},\"step_us\":{},\"frame_day_ms\":{},\"frame_cumulative_ms\":{}}}",
+        "{{\"rows\":{},\"file_mb\":{},\"read_s\":{},\"load_s\":{},\"load_mb_s\":{},\"peak_rss_mb\":{},\"peak_rss_ratio\":{},\"heap_live_mb\":{},\"heap_peak_mb\":{},\"step_us\":{},\"frame_day_ms\":{},\"frame_cumulative_ms\":{}}}",
         a.rows,
         json_num(file_mb, 1),
         json_num(read.as_secs_f64(), 4),
         json_num(load.as_secs_f64(), 4),
         json_num(file_mb / load.as_secs_f64(), 1),
-        json_num(mb(hwm_after), 1),
+        json_num(peak_mb, 1),
+        json_num(peak_mb / file_mb, 3),
+        json_num(heap_parsed_mb, 1),
+        json_num(heap_peak_mb, 1),
         json_num(us(step), 2),
         json_num(frame(0), 2),
         json_num(frame(1), 2),

@@ -420,7 +420,11 @@ fn p(path: &Path) -> &str {
 
 fn ids(path: &Path) -> Vec<String> {
     let l = sitview::formats::read_path(path).unwrap();
-    l.dataset.incidents.iter().map(|i| i.id.clone()).collect()
+    l.dataset
+        .incidents
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect()
 }
 
 /// The files in `dir`, sorted.

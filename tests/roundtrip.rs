@@ -183,8 +183,13 @@ fn geojson_to_acled_to_geojson_keeps_what_acled_can_hold() {
     let b = geojson::read(&geojson::write(&c.dataset)).unwrap();
     assert!(b.warnings.is_empty(), "{:?}", b.warnings);
     // The order is kept.
-    let ids =
-        |l: &Loaded| -> Vec<String> { l.dataset.incidents.iter().map(|i| i.id.clone()).collect() };
+    let ids = |l: &Loaded| -> Vec<String> {
+        l.dataset
+            .incidents
+            .iter()
+            .map(|i| i.id.to_string())
+            .collect()
+    };
     assert_eq!(ids(&b), ids(&a));
     // Lost: the dataset title.
     assert_eq!(b.dataset.title, None);

@@ -367,7 +367,7 @@ impl SitviewApp {
             .max_by_key(|(_, n)| *n)
             .map_or_else(|| "Other".to_owned(), |(c, _)| c);
         let incident = Incident {
-            id: fresh_id(ds),
+            id: fresh_id(ds).into(),
             title: "New incident".into(),
             category: category.into(),
             date: Some(self.current),

@@ -75,7 +75,8 @@ mod tests {
                 publisher: "Al Jazeera".into(),
                 quote: "two nurses and two drivers were killed".into(),
                 ..Default::default()
-            }],
+            }]
+            .into(),
             ..Default::default()
         };
         let mut f = Filter::default();

@@ -654,7 +654,7 @@ impl SitviewApp {
         self.refresh_visible();
         self.visible
             .iter()
-            .map(|&i| self.doc.dataset.incidents[i].id.clone())
+            .map(|&i| self.doc.dataset.incidents[i].id.to_string())
             .collect()
     }
 

@@ -183,7 +183,7 @@ impl SitviewApp {
         }
         let mut incident = item.candidate.incident.clone();
         if incident.id.is_empty() || self.doc.dataset.find(&incident.id).is_some() {
-            incident.id = fresh_id(&self.doc.dataset);
+            incident.id = fresh_id(&self.doc.dataset).into();
         }
         let id = incident.id.clone();
         let at = self.doc.dataset.incidents.len();
@@ -192,7 +192,7 @@ impl SitviewApp {
             at,
             incident: Box::new(incident),
         }) {
-            self.report.items[k].review = Review::Accepted(id);
+            self.report.items[k].review = Review::Accepted(id.to_string());
             if let Some(d) = date {
                 self.current = d;
             }

@@ -487,7 +487,7 @@ mod tests {
 
     fn incident(lon: f64, lat: f64, day: Day) -> Incident {
         Incident {
-            id: format!("{lon},{lat}"),
+            id: format!("{lon},{lat}").into(),
             category: "Air strike".into(),
             date: Some(day),
             location: LonLat::new(lon, lat),

@@ -801,7 +801,7 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
                 d.when.how
             );
             let incident = Incident {
-                id,
+                id: id.into(),
                 title: format!("{}, {}", d.category, e.name).into(),
                 category: d.category.into(),
                 date: Some(d.when.date),
@@ -825,7 +825,8 @@ fn finish(text: &str, drafts: Vec<Draft<'_>>, o: &ExtractOptions) -> Vec<Candida
                         .then(|| d.attributions.join("; "))
                         .map(Box::from),
                     quote: quote.into(),
-                }],
+                }]
+                .into(),
                 extra: Default::default(),
             };
             Candidate {

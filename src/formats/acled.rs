@@ -243,7 +243,9 @@ fn read_pieces(
         made_queues.push(rx);
     }
     let (to_splitter, spent) = channel();
-    std::thread::scope(|scope| {
+    // `move`: the queues belong to this closure, so that leaving it early (cancelled, an odd
+    // file) drops them, which stops the other threads before the scope waits for them.
+    std::thread::scope(move |scope| {
         scope.spawn(move || {
             let mut turn = 0;
             let mut send = |batch: Batch| {
@@ -315,8 +317,9 @@ fn read_pieces(
             match made_queues[b % builders].recv().ok()? {
                 Made::Incidents { mut built, read } => {
                     count += built.incidents.len();
-                    if count >= RESERVE_AFTER && file.incidents.capacity() < count + 1 {
-                        // Room for the rest, estimated from the size of the records so far.
+                    if count >= RESERVE_AFTER && file.incidents.capacity() < count + batch {
+                        // Room for the rest (before the next batch would make the list grow),
+                        // estimated from the size of the records so far.
                         let per_record = (read / count).max(1);
                         let left = len.saturating_sub(read) / per_record;
                         file.reserve(left + left / 32 + 1);
@@ -658,16 +661,19 @@ impl RowBuilder {
         let w = &mut out.warnings;
         let x = &mut self.extra;
         w.ragged(line, rec.len(), c.count);
-        let mut inc = Incident::default();
         let id = match cell(rec, c.id) {
-            Some(id) => id.to_owned(),
+            // Inline up to 23 bytes: no allocation.
+            Some(id) => id.into(),
             None => {
                 let id = format!("acled-line-{line}");
                 w.line(line, format!("no event_id_cnty; given the id {id:?}"));
-                id
+                id.into()
             }
         };
-        inc.id = id;
+        let mut inc = Incident {
+            id,
+            ..Default::default()
+        };
         out.claims.push(w.len());
 
         inc.date_precision = time_precision(rec, c.time_precision, line, w, x);
@@ -742,12 +748,11 @@ impl RowBuilder {
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
         if publisher.is_some() || notes.is_some() {
-            // `vec!` allocates room for the one source only (`push` would make room for 4).
-            inc.sources = vec![Source {
+            inc.sources = Box::new([Source {
                 publisher: self.shared.publisher.get(publisher.unwrap_or(ACLED)),
                 quote: notes.unwrap_or_default().into(),
                 ..Default::default()
-            }];
+            }]);
         }
         if let Some(tags) = cell(rec, c.tags) {
             read_tags(tags, &mut inc, x, line, w);
@@ -1010,7 +1015,7 @@ fn read_tags(tags: &str, inc: &mut Incident, x: &mut ExtraBuilder, line: u64, w:
         s.url = urls.next().map(Box::from);
     }
     for url in urls {
-        inc.sources.push(Source {
+        inc.push_source(Source {
             publisher: super::csv_generic::url_host(&url)
                 .unwrap_or_default()
                 .into(),
@@ -1118,6 +1123,16 @@ mod tests {
             false
         });
         assert!(stop.is_none() && calls == 1, "{calls}");
+        // Cancelled while the splitter still has batches to hand on and the queues are full:
+        // the threads stop (a hang here would be a deadlock).
+        let (done, finished) = std::sync::mpsc::channel();
+        let cancelled = path.clone();
+        std::thread::spawn(move || {
+            let stop = read_pieces(&cancelled, 64, 1, &mut |_| false);
+            let _ = done.send(stop.is_none());
+        });
+        let stopped = finished.recv_timeout(std::time::Duration::from_secs(30));
+        assert_eq!(stopped, Ok(true), "a cancelled load must end");
         let mut latin1 = text.clone().into_bytes();
         let at = latin1.len() - 10;
         latin1[at] = 0xe9;

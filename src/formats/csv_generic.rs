@@ -20,10 +20,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
 use csv::ByteRecord;
+use hashbrown::HashTable;
 
 use super::dates::{self, DateCell, DateColumn, DayOrder, NumericDate};
 use super::encoding::{self, Encoding};
@@ -31,7 +31,7 @@ use super::{Format, FormatError, Loaded, Warning};
 use crate::model::hash::IdHash;
 use crate::model::{
     Casualties, Dataset, DatePrecision, Day, ExtraBuilder, ExtraKey, Incident, LonLat, SharedStr,
-    Source,
+    SmolStr, Source,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -520,69 +520,79 @@ pub(crate) fn check_position(
 /// After this many records a reader reserves room for the rest ([`Records::estimate_remaining`]).
 pub(crate) const RESERVE_AFTER: usize = 64;
 
-/// Keeps incident ids unique within a file without storing a second copy of each id (except
-/// for the rare id whose 64-bit hash another id already has).
+/// Keeps incident ids unique within a file without storing a second copy of each id: a hash
+/// table of incident indexes (4 bytes and a control byte a slot), hashed and compared by the
+/// id of the incident they point at, so ids that share a hash cost time, never correctness.
+///
+/// The id being claimed belongs to the incident about to be pushed at `incidents.len()`, so
+/// that index stands for the id being claimed until the caller pushes it.
 #[derive(Debug, Default)]
 pub(crate) struct UniqueIds {
-    /// Hash of an id → index of the incident holding it (the first one with that hash).
-    seen: HashMap<u64, usize, IdHash>,
-    /// Ids whose hash a different, earlier id already has in `seen` → index of the incident.
-    /// Empty unless two ids collide, so a weak hash costs time, never correctness.
-    collided: HashMap<String, usize>,
+    /// Index of each incident whose id was claimed, by the hash of that id.
+    seen: HashTable<u32>,
+    /// Room asked for by [`reserve`](Self::reserve), made at the next claim (growing the table
+    /// rehashes it, which needs the incidents).
+    reserve: usize,
     /// A repeated id → the next suffix to try for it, so that n repeats of one id cost O(n),
     /// not O(n²).
-    next_suffix: HashMap<String, u64>,
+    next_suffix: HashMap<SmolStr, u64, IdHash>,
 }
 
 impl UniqueIds {
     /// The id for the incident about to be pushed at `incidents.len()`: `id` itself, or
     /// `id-2`, `id-3`, … when taken (then the second value is true).
-    pub(crate) fn claim(&mut self, id: String, incidents: &[Incident]) -> (String, bool) {
+    pub(crate) fn claim(
+        &mut self,
+        id: impl Into<SmolStr>,
+        incidents: &[Incident],
+    ) -> (SmolStr, bool) {
+        let id: SmolStr = id.into();
         let hash = |s: &str| IdHash::default().hash_one(s);
-        // The usual case, a new id: one hash and one probe.
-        match self.seen.entry(hash(&id)) {
-            Entry::Vacant(e) => {
-                e.insert(incidents.len());
-                return (id, false);
-            }
-            Entry::Occupied(e) => {
-                let holder = incidents.get(*e.get()).map(|inc| inc.id.as_str());
-                if holder != Some(id.as_str()) && !self.collided.contains_key(&id) {
-                    self.collided.insert(id.clone(), incidents.len());
-                    return (id, false);
-                }
-            }
+        // The id at `i`; `None` past the incidents pushed (an index claimed for a row that
+        // was then not pushed, which frees its id).
+        let id_at = |i: u32| incidents.get(i as usize).map(|inc| inc.id.as_str());
+        if self.reserve > 0 {
+            let n = std::mem::take(&mut self.reserve);
+            self.seen
+                .reserve(n, |&i| hash(id_at(i).unwrap_or_default()));
         }
-        let taken = |this: &Self, s: &str| {
-            this.seen
-                .get(&hash(s))
-                .and_then(|&i| incidents.get(i))
-                .is_some_and(|inc| inc.id == s || this.collided.contains_key(s))
+        let at = u32::try_from(incidents.len()).expect("fewer than 2^32 incidents");
+        // Growing the table rehashes it: `at` stands for the id it is claimed for.
+        let rehash = |i: u32, claimed: &str| {
+            hash(if i == at {
+                claimed
+            } else {
+                id_at(i).unwrap_or_default()
+            })
         };
+        // The usual case, a new id: one hash and one probe.
+        let h = hash(&id);
+        let entry = self
+            .seen
+            .entry(h, |&i| id_at(i) == Some(id.as_str()), |&i| rehash(i, &id));
+        if let hashbrown::hash_table::Entry::Vacant(e) = entry {
+            e.insert(at);
+            return (id, false);
+        }
         // Taken: the first free one of `id-2`, `id-3`, …
-        let mut k = self.next_suffix.get(&id).copied().unwrap_or(2);
+        let taken = |s: &str| (self.seen.find(hash(s), |&i| id_at(i) == Some(s))).is_some();
+        let mut k = self.next_suffix.get(id.as_str()).copied().unwrap_or(2);
         let out = loop {
             let out = format!("{id}-{k}");
-            if !taken(self, &out) {
+            if !taken(&out) {
                 break out;
             }
             k += 1;
         };
         self.next_suffix.insert(id, k + 1);
-        match self.seen.entry(hash(&out)) {
-            Entry::Vacant(e) => {
-                e.insert(incidents.len());
-            }
-            Entry::Occupied(_) => {
-                self.collided.insert(out.clone(), incidents.len());
-            }
-        }
-        (out, true)
+        self.seen
+            .insert_unique(hash(&out), at, |&i| rehash(i, &out));
+        (out.into(), true)
     }
 
     /// Room for `n` more ids.
     pub(crate) fn reserve(&mut self, n: usize) {
-        self.seen.reserve(n);
+        self.reserve = self.reserve.max(n);
     }
 }
 
@@ -1555,7 +1565,7 @@ impl<'m> RowReader<'m> {
             injured: self.count(rec, m.injured, "injured", line),
             children_killed: None,
         };
-        inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url));
+        inc.sources = sources(cell(rec, m.text), cell(rec, m.source), cell(rec, m.url)).into();
         inc.title = match cell(rec, m.title) {
             Some(t) => t.into(),
             None => default_title(&inc, cell(rec, m.text)).into(),
@@ -1738,12 +1748,13 @@ fn default_title(inc: &Incident, text: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     /// Claims each id in turn, as a reader does, and returns the ids given.
-    fn claim_all(ids: &mut UniqueIds, names: &[&str]) -> Vec<String> {
+    fn claim_all(ids: &mut UniqueIds, names: &[&str]) -> Vec<SmolStr> {
         let mut incidents: Vec<Incident> = Vec::new();
         for name in names {
-            let (id, _) = ids.claim((*name).to_owned(), &incidents);
+            let (id, _) = ids.claim(*name, &incidents);
             incidents.push(Incident {
                 id,
                 ..Default::default()
@@ -1764,13 +1775,14 @@ mod tests {
         let mut ids = UniqueIds::default();
         let hash = |s: &str| IdHash::default().hash_one(s);
         let mut incidents = vec![Incident {
-            id: "x".to_owned(),
+            id: "x".into(),
             ..Default::default()
         }];
-        ids.seen.insert(hash("x"), 0);
-        ids.seen.insert(hash("y"), 0);
+        let rehash = |_: &u32| hash("x");
+        ids.seen.insert_unique(hash("x"), 0, rehash);
+        ids.seen.insert_unique(hash("y"), 0, rehash);
         for name in ["y", "y", "x"] {
-            let (id, _) = ids.claim(name.to_owned(), &incidents);
+            let (id, _) = ids.claim(name, &incidents);
             incidents.push(Incident {
                 id,
                 ..Default::default()
@@ -1778,6 +1790,44 @@ mod tests {
         }
         let got: Vec<&str> = incidents.iter().map(|inc| inc.id.as_str()).collect();
         assert_eq!(got, ["x", "y", "y-2", "x-2"]);
+    }
+
+    #[test]
+    fn ids_stay_unique_through_reserve_and_growth() {
+        // Growing the table rehashes every index by its incident's id, including the one
+        // being claimed (not pushed yet); a reserve is made at the next claim.
+        let mut ids = UniqueIds::default();
+        let mut incidents: Vec<Incident> = Vec::new();
+        let mut given = HashSet::new();
+        for n in 0..5000 {
+            if n == 100 {
+                ids.reserve(2000);
+            }
+            // Every fifth id repeats one seen before.
+            let name = if n % 5 == 4 {
+                format!("e{}", n / 2)
+            } else {
+                format!("e{n}")
+            };
+            let (id, renamed) = ids.claim(name.as_str(), &incidents);
+            assert_eq!(renamed, given.contains(&name), "{name}");
+            given.insert(id.to_string());
+            incidents.push(Incident {
+                id,
+                ..Default::default()
+            });
+        }
+        let unique: HashSet<&str> = incidents.iter().map(|inc| inc.id.as_str()).collect();
+        assert_eq!(unique.len(), incidents.len());
+    }
+
+    #[test]
+    fn a_claim_not_pushed_frees_its_id() {
+        let mut ids = UniqueIds::default();
+        let incidents: Vec<Incident> = Vec::new();
+        assert_eq!(ids.claim("a", &incidents), ("a".into(), false));
+        // The row was dropped: "a" is free again.
+        assert_eq!(ids.claim("a", &incidents), ("a".into(), false));
     }
 
     #[test]

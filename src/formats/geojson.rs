@@ -349,7 +349,7 @@ impl Document {
                 Record::Incident(mut inc) => {
                     if let Some(new_id) = unique_id(&mut seen, &inc.id) {
                         notes.push(format!("duplicate id; renamed to {new_id:?}"));
-                        inc.id = new_id;
+                        inc.id = new_id.into();
                     }
                     dataset.incidents.push(inc);
                 }
@@ -736,7 +736,7 @@ fn read_feature(mut feature: Map<String, Value>, n: usize, ctx: &Ctx) -> (Record
         return (Record::Overlay(o), notes);
     }
     let mut inc = Incident {
-        id: take_id(&mut feature, &mut props, n, ctx, &mut notes),
+        id: take_id(&mut feature, &mut props, n, ctx, &mut notes).into(),
         ..Default::default()
     };
     read_point(&geometry, &mut inc, &mut props, ctx, &mut notes);
@@ -887,7 +887,9 @@ fn read_properties(
         children_killed: take_count(&mut props, "children_killed", &mut warn),
     };
     read_sources(&mut props, inc, &mut warn);
-    inc.sources.extend(foreign_source);
+    if let Some(s) = foreign_source {
+        inc.push_source(s);
+    }
     inc.extra = props.into();
 }
 
@@ -1155,7 +1157,7 @@ fn read_sources(props: &mut Map<String, Value>, inc: &mut Incident, warn: &mut i
             let mut unreadable = Vec::new();
             for (k, s) in list.into_iter().enumerate() {
                 match s {
-                    Value::Object(s) => inc.sources.push(read_source(s, k, warn)),
+                    Value::Object(s) => inc.push_source(read_source(s, k, warn)),
                     other => {
                         warn(format!(
                             "source {} is {}, not an object; kept as sources_unreadable",
@@ -1513,7 +1515,7 @@ fn feature(inc: &Incident) -> Value {
         Some(l) => json!({"type": "Point", "coordinates": [l.lon, l.lat]}),
         None => Value::Null,
     };
-    json!({"type": "Feature", "id": inc.id, "geometry": geometry, "properties": p})
+    json!({"type": "Feature", "id": inc.id.as_str(), "geometry": geometry, "properties": p})
 }
 
 fn source_json(s: &Source) -> Value {

@@ -72,7 +72,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
         let location = event_location(n, &inc.id);
         if let Some(new_id) = geojson::unique_id(&mut seen, &inc.id) {
             notes.push(format!("duplicate id; renamed to {new_id:?}"));
-            inc.id = new_id;
+            inc.id = new_id.into();
         }
         warnings.extend(notes.into_iter().map(|message| Warning {
             location: location.clone(),
@@ -383,7 +383,7 @@ fn read_event(
     }
     .unwrap_or_else(|| format!("event-{}", n + 1));
     let mut inc = Incident {
-        id,
+        id: id.into(),
         ..Default::default()
     };
     inc.location = event_location_of(&mut e, &mut notes);
@@ -596,7 +596,7 @@ fn read_event_sources(
                     Some(o) => {
                         let (src, fell_back) = source_of(o, description, order);
                         used |= fell_back;
-                        inc.sources.push(src);
+                        inc.push_source(src);
                     }
                     None => unresolved.push(s),
                 }
@@ -611,7 +611,7 @@ fn read_event_sources(
     if inc.sources.is_empty()
         && let Some(d) = description
     {
-        inc.sources.push(Source {
+        inc.push_source(Source {
             quote: d.into(),
             ..Default::default()
         });

@@ -451,6 +451,31 @@ mod tests {
     }
 
     #[test]
+    fn a_key_whose_values_hardly_repeat_is_no_longer_interned() {
+        // As ACLED's `timestamp`: a new value on every row. Its table is dropped after the
+        // interner's trial, rather than growing with the file; a repeating key keeps sharing.
+        let mut b = ExtraBuilder::default();
+        let (stamp, scale) = (b.key("timestamp"), b.key("source_scale"));
+        let rows = 4 * Interner::<SharedText>::TRIAL;
+        let mut last = Vec::new();
+        for n in 0..rows {
+            b.push(stamp, &(1_737_329_622 + n).to_string());
+            b.push(scale, ["National", "Local", "Subnational"][n as usize % 3]);
+            last.push(b.finish());
+        }
+        let stamps = &b.values[stamp.0 as usize];
+        assert!(stamps.is_off() && stamps.is_empty());
+        let scales = &b.values[scale.0 as usize];
+        assert!(!scales.is_off() && scales.len() == 3);
+        // The values are kept all the same.
+        let first = &last[0];
+        let end = &last[rows as usize - 1];
+        assert_eq!(first["timestamp"], "1737329622");
+        assert_eq!(end["timestamp"], (1_737_329_622 + rows - 1).to_string());
+        assert!(Arc::ptr_eq(&first.values[1].0, &last[3].values[1].0));
+    }
+
+    #[test]
     fn short_and_long_text_values_read_back_the_same() {
         assert_eq!(std::mem::size_of::<Repr>(), 24);
         assert_eq!(std::mem::size_of::<ExtraValue>(), 8);

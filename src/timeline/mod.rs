@@ -245,7 +245,7 @@ mod tests {
 
     fn ids(ds: &Dataset, idx: &DayIndex, from: &str, to: &str) -> Vec<String> {
         idx.window(d(from), d(to))
-            .map(|i| ds.incidents[i].id.clone())
+            .map(|i| ds.incidents[i].id.to_string())
             .collect()
     }
 

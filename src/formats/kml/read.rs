@@ -13,7 +13,8 @@ use crate::formats::dates::parse_date;
 use crate::formats::geojson::{IdSet, unique_id};
 use crate::formats::{Format, FormatError, Loaded, Warning};
 use crate::model::{
-    Casualties, Dataset, DatePrecision, Day, Incident, LocationPrecision, LonLat, Overlay, Source,
+    Casualties, Dataset, DatePrecision, Day, Incident, LocationPrecision, LonLat, Overlay, SmolStr,
+    Source,
 };
 
 /// How many `styleUrl` → `StyleMap` → `styleUrl` hops are followed before giving up.
@@ -227,7 +228,7 @@ impl<'t> KmlReader<'t> {
         let when = time(tree, id, warn);
         let id_attr = tree.attr(id, "id").map(str::trim).filter(|s| !s.is_empty());
         let mut inc = Incident {
-            id: id_attr.map_or_else(|| format!("kml-{}", self.placemarks), str::to_owned),
+            id: id_attr.map_or_else(|| format!("kml-{}", self.placemarks).into(), SmolStr::new),
             title: name_text(tree, id).unwrap_or_default().into(),
             category: folder.unwrap_or("Other").into(),
             date: when.date,
@@ -259,7 +260,7 @@ impl<'t> KmlReader<'t> {
     fn unique_id(&mut self, inc: &mut Incident, warn: &mut Vec<String>) {
         if let Some(new_id) = unique_id(&mut self.ids, &inc.id) {
             warn.push(format!("duplicate id {:?}; renamed to {new_id:?}", inc.id));
-            inc.id = new_id;
+            inc.id = new_id.into();
         }
     }
 
@@ -658,7 +659,7 @@ fn apply_data(
                     inc.extra.insert(k, v);
                 }
             }
-            Key::Id if !v.is_empty() && generated_id => inc.id = v.to_owned(),
+            Key::Id if !v.is_empty() && generated_id => inc.id = v.into(),
             Key::Id => keep(inc, &key, &value, warn, None),
             Key::Title => inc.title = value.clone().into(),
             Key::Category => inc.category = value.clone().into(),
@@ -757,7 +758,7 @@ fn apply_data(
         }
         single.quote = d.text.into();
         if single != Source::default() {
-            inc.sources.push(single);
+            inc.push_source(single);
         }
     }
 }
