@@ -33,7 +33,8 @@ type Keys = Arc<Vec<Box<str>>>;
 #[derive(Clone, Default)]
 pub struct Extra {
     /// The keys, in order; shared with the other incidents of the dataset that have the same.
-    keys: Keys,
+    /// `None` when there are none (so that an empty `Extra` holds no allocation).
+    keys: Option<Keys>,
     /// The value of each key, in the same order.
     values: Box<[ExtraValue]>,
 }
@@ -204,6 +205,10 @@ impl Index<usize> for ExtraValue {
 }
 
 impl Extra {
+    fn key_list(&self) -> &[Box<str>] {
+        self.keys.as_deref().map_or(&[], |k| k.as_slice())
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }
@@ -213,7 +218,7 @@ impl Extra {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.keys.iter().position(|k| **k == *key)
+        self.key_list().iter().position(|k| **k == *key)
     }
 
     pub fn get(&self, key: &str) -> Option<&ExtraValue> {
@@ -226,7 +231,7 @@ impl Extra {
 
     /// The keys and values, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &ExtraValue)> {
-        self.keys.iter().map(|k| &**k).zip(self.values.iter())
+        self.key_list().iter().map(|k| &**k).zip(self.values.iter())
     }
 
     /// Sets `key` to `value`: in place when the key is there, else as the last key. Returns
@@ -237,9 +242,9 @@ impl Extra {
         if let Some(i) = self.position(&key) {
             return Some(std::mem::replace(&mut self.values[i], value));
         }
-        let mut keys = self.keys.to_vec();
+        let mut keys = self.key_list().to_vec();
         keys.push(key.into_boxed_str());
-        self.keys = Arc::new(keys);
+        self.keys = Some(Arc::new(keys));
         let mut values = std::mem::take(&mut self.values).into_vec();
         values.push(value);
         self.values = values.into_boxed_slice();
@@ -261,7 +266,7 @@ impl From<Map<String, Value>> for Extra {
             .map(|(k, v)| (k.into_boxed_str(), ExtraValue::from(v)))
             .unzip();
         Extra {
-            keys: Arc::new(keys),
+            keys: (!keys.is_empty()).then(|| Arc::new(keys)),
             values: values.into_boxed_slice(),
         }
     }
@@ -276,7 +281,7 @@ impl<'a> IntoIterator for &'a Extra {
 
     fn into_iter(self) -> Self::IntoIter {
         let key: fn(&Box<str>) -> &str = |k| k;
-        self.keys.iter().map(key).zip(self.values.iter())
+        self.key_list().iter().map(key).zip(self.values.iter())
     }
 }
 
@@ -423,7 +428,7 @@ impl ExtraBuilder {
             }
         };
         Extra {
-            keys,
+            keys: Some(keys),
             values: self.row.drain(..).map(|(_, v)| v).collect(),
         }
     }
@@ -444,7 +449,10 @@ mod tests {
         b.push(actor, "Military Forces of Syria");
         b.push(scale, "Local");
         let two = b.finish();
-        assert!(Arc::ptr_eq(&one.keys, &two.keys));
+        assert!(Arc::ptr_eq(
+            one.keys.as_ref().unwrap(),
+            two.keys.as_ref().unwrap()
+        ));
         assert!(Arc::ptr_eq(&one.values[0].0, &two.values[0].0));
         assert_eq!(two["source_scale"], "Local");
         assert_eq!(b.finish(), Extra::default());
