@@ -151,7 +151,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
 }
 
 /// [`read_path`] reads a file in pieces of about this size.
-const PIECE_BYTES: usize = 8 << 20;
+const PIECE_BYTES: usize = 4 << 20;
 
 /// Reads the ACLED export at `path` as [`read`] would, without ever holding the whole file in
 /// memory: piece by piece, each piece ending where a record ends (a record cut by the end of a
@@ -203,7 +203,7 @@ enum Made {
 const BATCH_RECORDS: usize = 1024;
 
 /// Batches waiting for each builder thread (and made batches waiting for the joining one).
-const QUEUE: usize = 3;
+const QUEUE: usize = 2;
 
 /// Reads pieces of `piece` bytes and hands on batches of `batch` records.
 fn read_pieces(

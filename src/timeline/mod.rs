@@ -54,28 +54,78 @@ pub struct DayIndex {
 
 impl DayIndex {
     pub fn new(dataset: &Dataset) -> DayIndex {
-        let mut entries: Vec<(i32, i32, u32)> = Vec::with_capacity(dataset.incidents.len());
+        // Built with little more memory than the index itself (it is made right after a large
+        // file is read, when memory is at its peak): the first days in one array, then a
+        // counting sort straight into `order`, `starts` and `ends`.
+        let span = |inc: &crate::model::Incident| match (inc.date, inc.last_day()) {
+            (Some(d), Some(e)) => Some((d.0, e.0)),
+            _ => None,
+        };
         let mut undated = Vec::new();
-        // As `Dataset::day_range`, in the same pass over the incidents.
-        let mut range: Option<(Day, Day)> = None;
-        for (i, inc) in dataset.incidents.iter().enumerate() {
-            match (inc.date, inc.last_day()) {
-                (Some(d), Some(e)) => {
-                    entries.push((d.0, e.0, i as u32));
+        let mut range: Option<(i32, i32)> = None;
+        let firsts: Vec<i32> = (dataset.incidents.iter().enumerate())
+            .map(|(i, inc)| match span(inc) {
+                Some((d, e)) => {
                     range = Some(range.map_or((d, e), |(a, b)| (a.min(d), b.max(e))));
+                    d
                 }
-                _ => undated.push(i as u32),
-            }
-        }
-        sort_by_first_day(&mut entries, range.map(|(first, last)| (first.0, last.0)));
+                None => {
+                    undated.push(i as u32);
+                    i32::MIN
+                }
+            })
+            .collect();
+        let dated = firsts.len() - undated.len();
+        let (mut order, mut starts, mut ends) = (
+            Vec::with_capacity(dated),
+            Vec::with_capacity(dated),
+            Vec::with_capacity(dated),
+        );
         let mut per_day = Vec::new();
+        let mut max_span = 0;
         if let Some((first, last)) = range {
+            let days =
+                usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
+            let slot = |d: i32| (i64::from(d) - i64::from(first)) as usize;
+            if days <= dated.saturating_mul(4).max(1 << 16) {
+                // Where each day's entries start in the sorted order.
+                let mut at = vec![0u32; days + 1];
+                for &d in firsts.iter().filter(|&&d| d != i32::MIN) {
+                    at[slot(d) + 1] += 1;
+                }
+                for k in 1..at.len() {
+                    at[k] += at[k - 1];
+                }
+                order.resize(dated, 0);
+                starts.resize(dated, 0);
+                ends.resize(dated, 0);
+                for (i, inc) in dataset.incidents.iter().enumerate() {
+                    if let Some((d, e)) = span(inc) {
+                        let next = &mut at[slot(d)];
+                        let k = *next as usize;
+                        (order[k], starts[k], ends[k]) = (i as u32, d, e);
+                        *next += 1;
+                    }
+                }
+            } else {
+                // Days far apart (a few incidents over centuries): sort.
+                let mut entries: Vec<(i32, i32, u32)> = (dataset.incidents.iter().enumerate())
+                    .filter_map(|(i, inc)| span(inc).map(|(d, e)| (d, e, i as u32)))
+                    .collect();
+                entries.sort_unstable_by_key(|&(d, _, i)| (d, i));
+                for (d, e, i) in entries {
+                    order.push(i);
+                    starts.push(d);
+                    ends.push(e);
+                }
+            }
             // Difference array: +1 on the first day, -1 after the last.
-            let len = (last.0 - first.0 + 1) as usize;
+            let len = (i64::from(last) - i64::from(first) + 1) as usize;
             let mut diff = vec![0i64; len + 1];
-            for &(d, e, _) in &entries {
-                diff[(d - first.0) as usize] += 1;
-                diff[(e - first.0 + 1) as usize] -= 1;
+            for (&d, &e) in starts.iter().zip(&ends) {
+                diff[slot(d)] += 1;
+                diff[slot(e) + 1] -= 1;
+                max_span = max_span.max(e - d);
             }
             let mut run = 0i64;
             per_day = diff[..len]
@@ -87,11 +137,11 @@ impl DayIndex {
                 .collect();
         }
         DayIndex {
-            max_span: entries.iter().map(|&(d, e, _)| e - d).max().unwrap_or(0),
-            order: entries.iter().map(|e| e.2).collect(),
-            starts: entries.iter().map(|e| e.0).collect(),
-            ends: entries.iter().map(|e| e.1).collect(),
-            range,
+            max_span,
+            order,
+            starts,
+            ends,
+            range: range.map(|(a, b)| (Day(a), Day(b))),
             per_day,
             undated,
         }
@@ -169,37 +219,6 @@ impl DayIndex {
     }
 }
 
-/// Sorts `(first day, last day, incident)` entries, pushed in incident order, by first day and
-/// then incident. Days usually span far fewer values than there are incidents (a million
-/// incidents over ten years), so this counts the entries per day and places each directly (a
-/// stable counting sort, linear time); a wider span falls back to a comparison sort.
-fn sort_by_first_day(entries: &mut Vec<(i32, i32, u32)>, range: Option<(i32, i32)>) {
-    let Some((first, last)) = range else {
-        return;
-    };
-    let span = usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(usize::MAX);
-    if span > entries.len().saturating_mul(4).max(1 << 16) {
-        entries.sort_unstable_by_key(|&(d, _, i)| (d, i));
-        return;
-    }
-    let slot = |d: i32| (i64::from(d) - i64::from(first)) as usize;
-    // Where each day's entries start in the sorted order.
-    let mut at = vec![0u32; span + 1];
-    for &(d, _, _) in entries.iter() {
-        at[slot(d) + 1] += 1;
-    }
-    for k in 1..at.len() {
-        at[k] += at[k - 1];
-    }
-    let mut sorted = vec![(0, 0, 0); entries.len()];
-    for &e in entries.iter() {
-        let next = &mut at[slot(e.0)];
-        sorted[*next as usize] = e;
-        *next += 1;
-    }
-    *entries = sorted;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,19 +232,36 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (state >> 33) as i32
         };
+        // Dense days (counted) and days far apart (sorted), with undated incidents between.
         for (n, span) in [(0, 1), (1, 1), (100, 3), (1000, 365), (50, 1_000_000)] {
-            let entries: Vec<(i32, i32, u32)> = (0..n)
-                .map(|i| {
+            let incidents: Vec<Incident> = (0..n)
+                .map(|_| {
                     let d = 700_000 + next().rem_euclid(span);
-                    (d, d + next().rem_euclid(3), i)
+                    let undated = next().rem_euclid(10) == 0;
+                    Incident {
+                        date: (!undated).then_some(Day(d)),
+                        date_end: Some(Day(d + next().rem_euclid(3))),
+                        ..Default::default()
+                    }
                 })
                 .collect();
-            let mut expected = entries.clone();
+            let mut expected: Vec<(i32, i32, u32)> = (incidents.iter().enumerate())
+                .filter_map(|(i, inc)| Some((inc.date?.0, inc.last_day()?.0, i as u32)))
+                .collect();
             expected.sort_unstable_by_key(|&(d, _, i)| (d, i));
-            let mut sorted = entries.clone();
-            let range = (entries.iter().map(|e| e.0).min()).zip(entries.iter().map(|e| e.1).max());
-            sort_by_first_day(&mut sorted, range);
-            assert_eq!(sorted, expected, "{n} entries over {span} days");
+            let ds = Dataset {
+                incidents,
+                ..Default::default()
+            };
+            let idx = DayIndex::new(&ds);
+            let got: Vec<(i32, i32, u32)> = (idx.starts.iter().zip(&idx.ends).zip(&idx.order))
+                .map(|((&d, &e), &i)| (d, e, i))
+                .collect();
+            assert_eq!(got, expected, "{n} incidents over {span} days");
+            assert_eq!(idx.undated.len() + got.len(), n as usize);
+            let total: u64 = idx.per_day.iter().map(|&c| u64::from(c)).sum();
+            let covered: u64 = expected.iter().map(|&(d, e, _)| (e - d + 1) as u64).sum();
+            assert_eq!(total, covered, "{n} incidents over {span} days");
         }
     }
     use crate::model::Incident;
