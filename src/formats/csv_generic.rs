@@ -404,7 +404,14 @@ pub(crate) fn cell<'r>(rec: &Fields<'r>, i: Option<usize>) -> Option<&'r str> {
 /// `None`, `NaN` (any case). `s` is trimmed already (as [`raw_cell`] gives it).
 pub(crate) fn is_missing(s: &str) -> bool {
     const MARKERS: [&str; 6] = ["na", "n/a", "#n/a", "null", "none", "nan"];
-    s.is_empty() || (s.len() <= 4 && MARKERS.iter().any(|m| m.eq_ignore_ascii_case(s)))
+    match s.as_bytes() {
+        [] => true,
+        // Every marker starts with `n` or `#` (a quick no for the short numbers of a CSV).
+        [b'n' | b'N' | b'#', ..] if s.len() <= 4 => {
+            MARKERS.iter().any(|m| m.eq_ignore_ascii_case(s))
+        }
+        _ => false,
+    }
 }
 
 /// A number as spreadsheets write it: `36.2`, `"36.2"`, `36,2` (decimal comma), `36.2N`,
@@ -1748,6 +1755,16 @@ fn default_title(inc: &Incident, text: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_value_markers_in_any_case() {
+        for m in ["", "NA", "na", "N/A", "#N/A", "#n/a", "NULL", "null", "None", "NaN", "nan"] {
+            assert!(is_missing(m), "{m:?}");
+        }
+        for v in ["0", "1", "760", "2024", "N", "Nab", "Nablus", "#1", "none!", "nA/"] {
+            assert!(!is_missing(v), "{v:?}");
+        }
+    }
     use std::collections::HashSet;
 
     /// Claims each id in turn, as a reader does, and returns the ids given.
