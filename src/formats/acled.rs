@@ -35,7 +35,7 @@ use super::csv_generic::{
     Fields, RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text,
     describe_numeric, detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
-use super::csv_split::{self, Split, count_lines};
+use super::csv_split::{self, Split, TextRecord, count_lines};
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
 use crate::model::{
@@ -123,7 +123,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
     if reader.next(&mut rec)?.is_none() {
         return Err(FormatError::new("the file is empty"));
     }
-    let mut rows = RowBuilder::new(Columns::from_header(&rec)?);
+    let mut rows = RowBuilder::new(Columns::from_header(&Fields::new(&rec))?);
     let mut file = Assembly::new(warnings);
     let mut built = Built::default();
     let mut records = 0usize;
@@ -181,7 +181,7 @@ enum Batch {
     /// The records (with the line each starts on) in `records[..used]`, and how many bytes of
     /// the file are read up to the end of the last.
     Records {
-        records: Vec<(ByteRecord, u64)>,
+        records: Vec<(TextRecord, u64)>,
         used: usize,
         read: usize,
     },
@@ -267,11 +267,11 @@ fn read_pieces(
             return None;
         };
         let ((header, _), first) = records[..used].split_first()?;
-        let cols = Columns::from_header(header).ok()?;
+        let cols = Columns::from_header(&Fields::text(header)).ok()?;
         let mut rows = RowBuilder::new(cols.clone());
         let mut built = Built::default();
         for (rec, line) in first {
-            rows.read(&Fields::new(rec), *line, &mut built);
+            rows.read(&Fields::text(rec), *line, &mut built);
         }
         drop(rows);
         let mut count = built.incidents.len();
@@ -294,7 +294,7 @@ fn read_pieces(
                         } => {
                             let mut built = Built::default();
                             for (rec, line) in &records[..used] {
-                                rows.read(&Fields::new(rec), *line, &mut built);
+                                rows.read(&Fields::text(rec), *line, &mut built);
                             }
                             // Hand the records back to be filled again.
                             let _ = to_splitter.send(records);
@@ -355,14 +355,14 @@ fn split_records(
     piece: usize,
     batch_records: usize,
     send: &mut dyn FnMut(Batch) -> Option<()>,
-    spent: &std::sync::mpsc::Receiver<Vec<(ByteRecord, u64)>>,
+    spent: &std::sync::mpsc::Receiver<Vec<(TextRecord, u64)>>,
 ) -> Option<()> {
     use std::io::Read as _;
     let mut buf: Vec<u8> = Vec::with_capacity(2 * piece);
     let mut at_end = false;
     let mut delimiter = None;
-    let mut batch: Vec<(ByteRecord, u64)> = Vec::new();
-    let mut scratch = Vec::new();
+    let mut batch: Vec<(TextRecord, u64)> = Vec::new();
+    let mut scratch = String::new();
     let mut used = 0;
     // The line `buf[0]` is on, and how many bytes before it were read.
     let mut line = 1u64;
@@ -409,10 +409,10 @@ fn split_records(
         loop {
             if used == batch.len() {
                 // Room for a typical row, so that a new record does not grow field by field.
-                batch.push((ByteRecord::with_capacity(1024, 32), 0));
+                batch.push((TextRecord::with_capacity(1024, 32), 0));
             }
             let (rec, rec_line) = &mut batch[used];
-            match csv_split::next_record(bytes, pos, at_end, delimiter, rec, &mut scratch) {
+            match csv_split::next_record(text, pos, at_end, delimiter, rec, &mut scratch) {
                 Split::Record { start, end } => {
                     line += count_lines(&bytes[pos..start]);
                     *rec_line = line;
@@ -481,14 +481,14 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(rec: &ByteRecord) -> Result<Columns, FormatError> {
+    fn from_header(rec: &Fields<'_>) -> Result<Columns, FormatError> {
         let mut c = Columns {
             count: rec.len(),
             ..Default::default()
         };
         let mut names = Vec::with_capacity(rec.len());
-        for (i, raw) in rec.iter().enumerate() {
-            let lower = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        for i in 0..rec.len() {
+            let lower = rec.get(i).unwrap_or_default().trim().to_ascii_lowercase();
             let name = ALIASES
                 .iter()
                 .find(|(old, _)| *old == lower)

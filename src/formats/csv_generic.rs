@@ -25,6 +25,7 @@ use std::hash::BuildHasher;
 use csv::ByteRecord;
 use hashbrown::HashTable;
 
+use super::csv_split::TextRecord;
 use super::dates::{self, DateCell, DateColumn, DayOrder, NumericDate};
 use super::encoding::{self, Encoding};
 use super::{Format, FormatError, Loaded, Warning};
@@ -350,36 +351,53 @@ pub(crate) fn raw_cell<'r>(rec: &Fields<'r>, i: usize) -> Option<&'r str> {
     rec.get(i).map(trim)
 }
 
-/// The fields of a record as text. The record's bytes are checked to be UTF-8 once (with SIMD), not field
-/// by field (a third of the work of reading a large ACLED file went into checking its 31
-/// fields one by one): a field of a record read from text is whole characters, since the CSV
-/// parser only cuts at and drops ASCII bytes. A record that is not UTF-8 (it cannot be, read
-/// by [`Records`]) falls back to checking each field.
+/// The fields of a record as text: a `csv::ByteRecord`, whose bytes are checked to be UTF-8
+/// once (with SIMD), not field by field (a third of the work of reading a large ACLED file
+/// went into checking its 31 fields one by one; a field of a record read from text is whole
+/// characters, since the CSV parser only cuts at and drops ASCII bytes, and a record that is
+/// not UTF-8 falls back to checking each field), or a [`TextRecord`], which is text already.
 #[derive(Clone, Copy)]
-pub(crate) struct Fields<'r> {
-    rec: &'r ByteRecord,
-    /// The bytes of all the fields, when they are UTF-8.
-    text: Option<&'r str>,
+pub(crate) struct Fields<'r>(FieldsOf<'r>);
+
+#[derive(Clone, Copy)]
+enum FieldsOf<'r> {
+    Bytes {
+        rec: &'r ByteRecord,
+        /// The bytes of all the fields, when they are UTF-8.
+        text: Option<&'r str>,
+    },
+    Text(&'r TextRecord),
 }
 
 impl<'r> Fields<'r> {
     pub(crate) fn new(rec: &'r ByteRecord) -> Fields<'r> {
-        Fields {
+        Fields(FieldsOf::Bytes {
             rec,
             text: simdutf8::basic::from_utf8(rec.as_slice()).ok(),
-        }
+        })
+    }
+
+    pub(crate) fn text(rec: &'r TextRecord) -> Fields<'r> {
+        Fields(FieldsOf::Text(rec))
     }
 
     /// How many fields the record has.
     pub(crate) fn len(&self) -> usize {
-        self.rec.len()
+        match self.0 {
+            FieldsOf::Bytes { rec, .. } => rec.len(),
+            FieldsOf::Text(rec) => rec.len(),
+        }
     }
 
     /// Field `i`, untrimmed; `None` if the record has no such field or it is not UTF-8.
     pub(crate) fn get(&self, i: usize) -> Option<&'r str> {
-        match self.text {
-            Some(text) => text.get(self.rec.range(i)?),
-            None => std::str::from_utf8(self.rec.get(i)?).ok(),
+        match self.0 {
+            FieldsOf::Bytes {
+                rec,
+                text: Some(text),
+            } => text.get(rec.range(i)?),
+            FieldsOf::Bytes { rec, text: None } => std::str::from_utf8(rec.get(i)?).ok(),
+            FieldsOf::Text(rec) => rec.get(i),
         }
     }
 }
@@ -1758,10 +1776,14 @@ mod tests {
 
     #[test]
     fn missing_value_markers_in_any_case() {
-        for m in ["", "NA", "na", "N/A", "#N/A", "#n/a", "NULL", "null", "None", "NaN", "nan"] {
+        for m in [
+            "", "NA", "na", "N/A", "#N/A", "#n/a", "NULL", "null", "None", "NaN", "nan",
+        ] {
             assert!(is_missing(m), "{m:?}");
         }
-        for v in ["0", "1", "760", "2024", "N", "Nab", "Nablus", "#1", "none!", "nA/"] {
+        for v in [
+            "0", "1", "760", "2024", "N", "Nab", "Nablus", "#1", "none!", "nA/",
+        ] {
             assert!(!is_missing(v), "{v:?}");
         }
     }

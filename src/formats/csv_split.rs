@@ -9,10 +9,51 @@
 //! records beyond the limits of [`super::csv_generic`] are [`Split::Odd`]: the caller reads such
 //! a file the usual way, with the usual messages.
 
-use csv::ByteRecord;
 use memchr::{memchr, memchr3};
 
 use super::csv_generic::{MAX_FIELD_BYTES, MAX_FIELDS, MAX_RECORD_BYTES};
+
+/// A record as text: its fields one after another and where each ends. Made from `&str`
+/// slices, so reading a field needs no UTF-8 check (as a `csv::ByteRecord` would).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TextRecord {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextRecord {
+    /// An empty record with room for `bytes` of text in `fields` fields.
+    pub(crate) fn with_capacity(bytes: usize, fields: usize) -> TextRecord {
+        TextRecord {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(fields),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, field: &str) {
+        self.text.push_str(field);
+        self.ends.push(self.text.len());
+    }
+
+    /// How many fields the record has.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i`, if the record has it.
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
+        let start = match i {
+            0 => 0,
+            _ => *self.ends.get(i - 1)?,
+        };
+        self.text.get(start..*self.ends.get(i)?)
+    }
+}
 
 /// What [`next_record`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,13 +72,18 @@ pub(crate) enum Split {
 /// the end of the file (else a record reaching the end of `text` may go on). `scratch` is room
 /// for unescaping quoted fields.
 pub(crate) fn next_record(
-    text: &[u8],
+    text: &str,
     pos: usize,
     at_end: bool,
     delimiter: u8,
-    rec: &mut ByteRecord,
-    scratch: &mut Vec<u8>,
+    rec: &mut TextRecord,
+    scratch: &mut String,
 ) -> Split {
+    // Every cut below is next to an ASCII byte (a quote, a delimiter, a line break), so on a
+    // character boundary: `piece` cannot fail, but is checked rather than trusted.
+    let piece = |a: usize, b: usize| text.get(a..b);
+    let bytes = text.as_bytes();
+    let text = bytes;
     let mut i = pos;
     while matches!(text.get(i), Some(b'\r' | b'\n')) {
         i += 1;
@@ -66,14 +112,20 @@ pub(crate) fn next_record(
                         return more;
                     }
                     // An unclosed quote: the field runs to the end of the file.
-                    scratch.extend_from_slice(&text[from..]);
+                    let Some(rest) = piece(from, text.len()) else {
+                        return Split::Odd;
+                    };
+                    scratch.push_str(rest);
                     break text.len();
                 };
                 let q = from + k;
-                scratch.extend_from_slice(&text[from..q]);
+                let Some(part) = piece(from, q) else {
+                    return Split::Odd;
+                };
+                scratch.push_str(part);
                 match text.get(q + 1) {
                     Some(b'"') => {
-                        scratch.push(b'"');
+                        scratch.push('"');
                         from = q + 2;
                     }
                     Some(&b) if b == delimiter || b == b'\r' || b == b'\n' => break q + 1,
@@ -85,7 +137,7 @@ pub(crate) fn next_record(
             if scratch.len() > MAX_FIELD_BYTES {
                 return Split::Odd;
             }
-            rec.push_field(scratch);
+            rec.push(scratch);
             match text.get(after) {
                 Some(&b) if b == delimiter => i = after + 1,
                 _ => break after,
@@ -99,7 +151,10 @@ pub(crate) fn next_record(
             if end - i > MAX_FIELD_BYTES {
                 return Split::Odd;
             }
-            rec.push_field(&text[i..end]);
+            let Some(field) = piece(i, end) else {
+                return Split::Odd;
+            };
+            rec.push(field);
             if next == delimiter {
                 i = end + 1;
             } else {
@@ -137,12 +192,13 @@ mod tests {
     /// The records of `text` with their lines, as [`next_record`] reads them; `None` if odd.
     fn split_all(text: &str) -> Option<Vec<(u64, Vec<Vec<u8>>)>> {
         let (mut out, mut pos, mut line) = (Vec::new(), 0, 1u64);
-        let (mut rec, mut scratch) = (ByteRecord::new(), Vec::new());
+        let (mut rec, mut scratch) = (TextRecord::default(), String::new());
         loop {
-            match next_record(text.as_bytes(), pos, true, b',', &mut rec, &mut scratch) {
+            match next_record(text, pos, true, b',', &mut rec, &mut scratch) {
                 Split::Record { start, end } => {
                     line += count_lines(&text.as_bytes()[pos..start]);
-                    out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
+                    let fields = (0..rec.len()).map(|i| rec.get(i).unwrap().as_bytes().to_vec());
+                    out.push((line, fields.collect()));
                     line += count_lines(&text.as_bytes()[start..end]);
                     pos = end;
                 }
@@ -156,7 +212,7 @@ mod tests {
     /// The records of `text` with their lines, as the `csv` crate reads them.
     fn csv_all(text: &str) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut reader = Records::new(text, b',', true);
-        let mut rec = ByteRecord::new();
+        let mut rec = csv::ByteRecord::new();
         let mut out = Vec::new();
         while let Some(line) = reader.next(&mut rec).expect("short test text") {
             out.push((line, rec.iter().map(<[u8]>::to_vec).collect()));
@@ -211,10 +267,9 @@ mod tests {
 
     #[test]
     fn a_record_at_the_end_of_a_piece_may_go_on() {
-        let (mut rec, mut scratch) = (ByteRecord::new(), Vec::new());
-        let mut split = |text: &str, at_end| {
-            next_record(text.as_bytes(), 0, at_end, b',', &mut rec, &mut scratch)
-        };
+        let (mut rec, mut scratch) = (TextRecord::default(), String::new());
+        let mut split =
+            |text: &str, at_end| next_record(text, 0, at_end, b',', &mut rec, &mut scratch);
         assert_eq!(split("a,b", false), Split::More { start: 0 });
         assert_eq!(split("a,b\r", false), Split::More { start: 0 });
         assert_eq!(split("\na,\"b\nc", false), Split::More { start: 1 });
