@@ -194,6 +194,31 @@ pub enum DateCell {
 pub struct DateColumn<K> {
     votes: OrderVotes,
     pending: Vec<(K, NumericDate)>,
+    /// The last value read as a date, and that date: an export sorted by date repeats it
+    /// row after row (a short value only, kept inline).
+    last: Option<(LastText, Day, DatePrecision)>,
+}
+
+/// Up to 32 bytes of text, held inline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LastText {
+    len: u8,
+    bytes: [u8; 32],
+}
+
+impl LastText {
+    fn new(s: &str) -> Option<LastText> {
+        let mut bytes = [0; 32];
+        bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(LastText {
+            len: u8::try_from(s.len()).ok()?,
+            bytes,
+        })
+    }
+
+    fn is(&self, s: &str) -> bool {
+        self.bytes.get(..usize::from(self.len)) == Some(s.as_bytes())
+    }
 }
 
 impl<K> Default for DateColumn<K> {
@@ -201,6 +226,7 @@ impl<K> Default for DateColumn<K> {
         DateColumn {
             votes: OrderVotes::default(),
             pending: Vec::new(),
+            last: None,
         }
     }
 }
@@ -226,8 +252,14 @@ impl<K> DateColumn<K> {
 
     /// Reads one value of the column.
     pub fn add(&mut self, key: K, s: &str) -> DateCell {
+        if let Some((_, d, p)) = self.last.filter(|(t, _, _)| t.is(s)) {
+            return DateCell::Parsed(d, p);
+        }
         match classify(s) {
-            Some(Form::Known(d, p)) => DateCell::Parsed(d, p),
+            Some(Form::Known(d, p)) => {
+                self.last = LastText::new(s).map(|t| (t, d, p));
+                DateCell::Parsed(d, p)
+            }
             Some(Form::Numeric(n)) => {
                 self.votes.add(n);
                 self.pending.push((key, n));
@@ -513,6 +545,40 @@ mod tests {
                 (4, None)
             ]
         );
+    }
+
+    #[test]
+    fn a_repeated_date_is_read_once_and_the_same() {
+        let mut col: DateColumn<usize> = DateColumn::new();
+        let mut days = Vec::new();
+        for (k, s) in [
+            "31 December 2024",
+            "31 December 2024",
+            "30 December 2024",
+            "31 December 2024",
+            "31 December 20245",
+            "2016-09-19",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            days.push(match col.add(k, s) {
+                DateCell::Parsed(d, _) => Some(d.to_string()),
+                _ => None,
+            });
+        }
+        let expect = ["2024-12-31", "2024-12-31", "2024-12-30", "2024-12-31"];
+        assert_eq!(days[..4], expect.map(|d| Some(d.to_owned())));
+        assert_eq!(days[4], None, "a longer text is not the cached one");
+        assert_eq!(days[5].as_deref(), Some("2016-09-19"));
+        // A date of more than 32 bytes is read every time, the same way.
+        let long = format!("2016-09-22{}", " ".repeat(30));
+        for k in 10..12 {
+            match col.add(k, &long) {
+                DateCell::Parsed(d, _) => assert_eq!(d.to_string(), "2016-09-22"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]
