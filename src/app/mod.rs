@@ -287,6 +287,32 @@ fn category_indices(ds: &Dataset, colours: &[(String, Color32)]) -> Vec<u16> {
         .collect()
 }
 
+/// Adds the incidents at `positions` of `doc`'s day index that pass the filter (`passing`, by
+/// list rank) to a window's `counts` (by category) and `markers`; returns their indices.
+fn gather(
+    doc: &Document,
+    passing: &[bool],
+    positions: impl Iterator<Item = usize>,
+    counts: &mut [usize],
+    markers: &mut Vec<MarkerItem>,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    for k in positions {
+        let p = &doc.by_day[k];
+        if !passing[p.rank as usize] {
+            continue;
+        }
+        if let Some(n) = counts.get_mut(usize::from(p.category)) {
+            *n += 1;
+        }
+        if let Some(m) = &p.marker {
+            markers.push(m.clone());
+        }
+        out.push(doc.index.order()[k] as usize);
+    }
+    out
+}
+
 /// All incidents in list order: most recent (last day) first, then most killed, then in file
 /// order. Sorted once per document on a packed key.
 fn list_order(ds: &Dataset) -> Vec<u32> {
@@ -737,20 +763,14 @@ impl SitviewApp {
         self.window_counts.clear();
         self.window_counts.resize(doc.colours.len(), 0);
         self.markers.clear();
-        let mut v: Vec<usize> = Vec::new();
-        for k in doc.index.window_positions(from, to) {
-            let p = &doc.by_day[k];
-            if !self.passing[p.rank as usize] {
-                continue;
-            }
-            if let Some(n) = self.window_counts.get_mut(usize::from(p.category)) {
-                *n += 1;
-            }
-            if let Some(m) = &p.marker {
-                self.markers.push(m.clone());
-            }
-            v.push(doc.index.order()[k] as usize);
-        }
+        let positions = doc.index.window_positions(from, to);
+        let mut v = gather(
+            doc,
+            &self.passing,
+            positions,
+            &mut self.window_counts,
+            &mut self.markers,
+        );
         // The list shows them in list order.
         if v.len() > doc.ranked.len() / 16 {
             // A large window: one pass over the compact, presorted array beats sorting.
@@ -770,20 +790,14 @@ impl SitviewApp {
     /// Adds to the cumulative window up to `day` the incidents starting after it and by `to`.
     fn extend_visible(&mut self, day: Day, to: Day) {
         let doc = &self.doc;
-        let mut new: Vec<usize> = Vec::new();
-        for k in doc.index.starting_between(day, to) {
-            let p = &doc.by_day[k];
-            if !self.passing[p.rank as usize] {
-                continue;
-            }
-            if let Some(n) = self.window_counts.get_mut(usize::from(p.category)) {
-                *n += 1;
-            }
-            if let Some(m) = &p.marker {
-                self.markers.push(m.clone());
-            }
-            new.push(doc.index.order()[k] as usize);
-        }
+        let positions = doc.index.starting_between(day, to);
+        let mut new = gather(
+            doc,
+            &self.passing,
+            positions,
+            &mut self.window_counts,
+            &mut self.markers,
+        );
         // Into the list, in list order: merged from the back, in place.
         new.sort_unstable_by_key(|&k| doc.list_rank[k]);
         let rank = |k: usize| doc.list_rank[k];
