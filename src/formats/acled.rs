@@ -246,7 +246,9 @@ fn read_pieces(
     // `move`: the queues belong to this closure, so that leaving it early (cancelled, an odd
     // file) drops them, which stops the other threads before the scope waits for them.
     std::thread::scope(move |scope| {
-        scope.spawn(move || {
+        // Named, so that a profiler or debugger tells the threads apart.
+        let thread = |name: &str| std::thread::Builder::new().name(name.to_owned());
+        let splitter = thread("sitview-split").spawn_scoped(scope, move || {
             let mut turn = 0;
             let mut send = |batch: Batch| {
                 let sent = to_builders[turn % to_builders.len()].send(batch).ok();
@@ -257,6 +259,7 @@ fn read_pieces(
                 let _ = send(Batch::Odd);
             }
         });
+        splitter.ok()?;
         // Batch 0: the header and the first records.
         let Batch::Records {
             records,
@@ -283,7 +286,7 @@ fn read_pieces(
         for (batches, made) in batch_queues.iter_mut().zip(&mut to_joiner) {
             let (batches, made) = (batches.take()?, made.take()?);
             let (cols, to_splitter) = (cols.clone(), to_splitter.clone());
-            scope.spawn(move || {
+            let builder = thread("sitview-build").spawn_scoped(scope, move || {
                 let mut rows = RowBuilder::new(cols);
                 for batch in batches {
                     let out = match batch {
@@ -308,6 +311,7 @@ fn read_pieces(
                     }
                 }
             });
+            builder.ok()?;
         }
         drop(to_splitter);
         // The made batches, in the order the records were read: batch `b` from builder
