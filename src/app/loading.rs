@@ -30,6 +30,8 @@ pub struct Loading {
     started: Instant,
     total: u64,
     read: Arc<AtomicU64>,
+    /// Records made into incidents so far (a large ACLED export, read piece by piece).
+    records: Arc<AtomicU64>,
     parsing: Arc<AtomicBool>,
     cancel: Arc<AtomicBool>,
     rx: Receiver<Outcome>,
@@ -40,12 +42,14 @@ impl Loading {
     pub fn start(path: PathBuf, ctx: &egui::Context) -> Loading {
         let total = std::fs::metadata(&path).map_or(0, |m| m.len());
         let read = Arc::new(AtomicU64::new(0));
+        let records = Arc::new(AtomicU64::new(0));
         let parsing = Arc::new(AtomicBool::new(false));
         let cancel = Arc::new(AtomicBool::new(false));
         let (tx, rx) = channel();
         let worker = Worker {
             path: path.clone(),
             read: read.clone(),
+            records: records.clone(),
             parsing: parsing.clone(),
             cancel: cancel.clone(),
         };
@@ -60,6 +64,7 @@ impl Loading {
             started: Instant::now(),
             total,
             read,
+            records,
             parsing,
             cancel,
             rx,
@@ -111,8 +116,12 @@ impl Loading {
                     } else {
                         0.0
                     };
+                    let records = match self.records.load(Ordering::Relaxed) {
+                        0 => String::new(),
+                        n => format!(" · {} records", grouped(n)),
+                    };
                     ui.add(egui::ProgressBar::new(share).text(format!(
-                        "{:.0} of {:.0} MB",
+                        "{:.0} of {:.0} MB{records}",
                         mb(read),
                         mb(self.total)
                     )));
@@ -126,9 +135,23 @@ impl Loading {
     }
 }
 
+/// `1234567` as "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 struct Worker {
     path: PathBuf,
     read: Arc<AtomicU64>,
+    records: Arc<AtomicU64>,
     parsing: Arc<AtomicBool>,
     cancel: Arc<AtomicBool>,
 }
@@ -136,9 +159,11 @@ struct Worker {
 impl Worker {
     fn run(self) -> Outcome {
         // A large ACLED export is read and parsed piece by piece (the progress is in bytes
-        // parsed), never whole in memory; other files are read whole, then parsed.
-        let pieces = formats::acled::read_path_with_progress(&self.path, &mut |read| {
+        // parsed and records made), never whole in memory; other files are read whole, then
+        // parsed.
+        let pieces = formats::acled::read_path_with_progress(&self.path, &mut |read, records| {
             self.read.store(read, Ordering::Relaxed);
+            self.records.store(records, Ordering::Relaxed);
             !self.cancel.load(Ordering::Relaxed)
         });
         if self.cancel.load(Ordering::Relaxed) {
@@ -207,5 +232,18 @@ impl Worker {
 pub fn drop_in_background(doc: Document) {
     if doc.dataset.incidents.len() > 10_000 {
         std::thread::spawn(move || drop(doc));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn record_counts_are_grouped_by_three() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }

@@ -163,14 +163,15 @@ const PIECE_BYTES: usize = 4 << 20;
 /// with a byte-order mark), too large to open, or anything odd (a read error, a CSV error), so
 /// that such files get the usual result and messages.
 pub fn read_path(path: &std::path::Path) -> Option<Loaded> {
-    read_pieces(path, PIECE_BYTES, BATCH_RECORDS, &mut |_| true)
+    read_pieces(path, PIECE_BYTES, BATCH_RECORDS, &mut |_, _| true)
 }
 
-/// As [`read_path`], telling `progress` how many bytes are read (and parsed) after each piece;
-/// `progress` returning false stops the reading (and gives `None`).
+/// As [`read_path`], telling `progress` how many bytes are read (and parsed) and how many
+/// records are made into incidents, after each batch; `progress` returning false stops the
+/// reading (and gives `None`).
 pub fn read_path_with_progress(
     path: &std::path::Path,
-    progress: &mut dyn FnMut(u64) -> bool,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Option<Loaded> {
     read_pieces(path, PIECE_BYTES, BATCH_RECORDS, progress)
 }
@@ -210,7 +211,7 @@ fn read_pieces(
     path: &std::path::Path,
     piece: usize,
     batch: usize,
-    progress: &mut dyn FnMut(u64) -> bool,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Option<Loaded> {
     use std::sync::mpsc::{channel, sync_channel};
     // A name that says another format leaves the file to `read_bytes`, which tries that first.
@@ -280,7 +281,7 @@ fn read_pieces(
         let mut count = built.incidents.len();
         let mut file = Assembly::new(Warnings::default());
         file.add(&mut built);
-        if !progress(read as u64) {
+        if !progress(read as u64, count as u64) {
             return None;
         }
         for (batches, made) in batch_queues.iter_mut().zip(&mut to_joiner) {
@@ -329,7 +330,7 @@ fn read_pieces(
                         file.reserve(left + left / 32 + 1);
                     }
                     file.add(&mut built);
-                    if !progress(read as u64) {
+                    if !progress(read as u64, count as u64) {
                         // Dropping the queues stops the builders and the splitter.
                         return None;
                     }
@@ -1112,17 +1113,27 @@ mod tests {
         for piece in [1, 2, 3, 7, 64, 333, 1000, text.len()] {
             for batch in [1, 2, 7, BATCH_RECORDS] {
                 let pieces =
-                    read_pieces(&path, piece, batch, &mut |_| true).expect("read in pieces");
+                    read_pieces(&path, piece, batch, &mut |_, _| true).expect("read in pieces");
                 let what = format!("pieces of {piece} bytes, batches of {batch} records");
                 assert_eq!(pieces.dataset, whole.dataset, "{what}");
                 assert_eq!(pieces.warnings, whole.warnings, "{what}");
                 assert_eq!(pieces.records, whole.records);
             }
         }
+        // Progress: bytes and records grow with each batch, up to the whole file.
+        let mut seen: Vec<(u64, u64)> = Vec::new();
+        read_pieces(&path, 333, 7, &mut |bytes, records| {
+            seen.push((bytes, records));
+            true
+        })
+        .expect("read in pieces");
+        assert!(seen.len() > 3, "{seen:?}");
+        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(seen.last().map(|s| s.1), Some(whole.records as u64));
         // Not taken: smaller than a piece, not UTF-8, not ACLED.
-        assert!(read_pieces(&path, text.len() + 1, BATCH_RECORDS, &mut |_| true).is_none());
+        assert!(read_pieces(&path, text.len() + 1, BATCH_RECORDS, &mut |_, _| true).is_none());
         let mut calls = 0;
-        let stop = read_pieces(&path, 1000, BATCH_RECORDS, &mut |_| {
+        let stop = read_pieces(&path, 1000, BATCH_RECORDS, &mut |_, _| {
             calls += 1;
             false
         });
@@ -1132,7 +1143,7 @@ mod tests {
         let (done, finished) = std::sync::mpsc::channel();
         let cancelled = path.clone();
         std::thread::spawn(move || {
-            let stop = read_pieces(&cancelled, 64, 1, &mut |_| false);
+            let stop = read_pieces(&cancelled, 64, 1, &mut |_, _| false);
             let _ = done.send(stop.is_none());
         });
         let stopped = finished.recv_timeout(std::time::Duration::from_secs(30));
@@ -1141,12 +1152,12 @@ mod tests {
         let at = latin1.len() - 10;
         latin1[at] = 0xe9;
         std::fs::write(&path, &latin1).unwrap();
-        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_| true).is_none());
+        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_, _| true).is_none());
         std::fs::write(&path, text.replace("event_id_cnty", "id")).unwrap();
-        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_| true).is_none());
+        assert!(read_pieces(&path, 64, BATCH_RECORDS, &mut |_, _| true).is_none());
         let json = dir.path().join("acled.json");
         std::fs::write(&json, &text).unwrap();
-        assert!(read_pieces(&json, 64, BATCH_RECORDS, &mut |_| true).is_none());
+        assert!(read_pieces(&json, 64, BATCH_RECORDS, &mut |_, _| true).is_none());
     }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
