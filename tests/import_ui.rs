@@ -1,6 +1,8 @@
 //! Opening files of other tools in the real App: the import dialog for guessed columns, files
 //! that are kept safe from being overwritten, and exports.
 
+mod common;
+
 use egui_kittest::{
     Harness,
     kittest::{Queryable, by},
@@ -9,26 +11,10 @@ use sitview::app::{SitviewApp, StartOptions};
 use sitview::formats::Format;
 
 fn open(path: std::path::PathBuf) -> Harness<'static, SitviewApp> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| {
-            SitviewApp::new(
-                cc,
-                StartOptions {
-                    file: Some(path),
-                    ..Default::default()
-                },
-            )
-        });
-    for _ in 0..500 {
-        h.run_steps(1);
-        if !h.state().is_loading() {
-            h.run_steps(3);
-            return h;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    panic!("the file did not open within 5 s");
+    common::harness(StartOptions {
+        file: Some(path),
+        ..Default::default()
+    })
 }
 
 fn fixture(rel: &str) -> std::path::PathBuf {
@@ -180,18 +166,11 @@ fn lines_and_areas_of_a_file_are_kept_and_counted() {
 #[test]
 fn the_map_on_screen_exports_as_a_slide_image() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| {
-            SitviewApp::new(
-                cc,
-                StartOptions {
-                    date: Some("2016-09-19".parse().unwrap()),
-                    select: Some("aj-2016-09-19-un-convoy".into()),
-                    ..Default::default()
-                },
-            )
-        });
+    let mut h = common::harness(StartOptions {
+        date: Some("2016-09-19".parse().unwrap()),
+        select: Some("aj-2016-09-19-un-convoy".into()),
+        ..Default::default()
+    });
     h.run_steps(4);
     let png = dir.path().join("slide.png");
     h.state_mut().export_image(png.clone(), [1280, 800]);
@@ -237,9 +216,7 @@ fn a_dated_front_line_follows_the_slider() {
 
 #[test]
 fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
+    let mut h = common::harness(StartOptions::default());
     h.run_steps(3);
     assert!(h.state().overlays_shown().is_empty());
     h.state_mut()
@@ -289,9 +266,7 @@ fn a_file_of_lines_and_areas_adds_an_overlay_layer() {
 fn the_viewer_exports_an_animation_of_every_day() {
     use image::AnimationDecoder;
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
+    let mut h = common::harness(StartOptions::default());
     h.run_steps(4);
     let gif = dir.path().join("days.gif");
     h.state_mut().export_animation(gif.clone());

@@ -4,11 +4,12 @@
 //! `tiles::online` (the only module that makes an HTTP client) stay at zero. Its own test
 //! binary, so that no other test in the process can move the counters.
 
+mod common;
+
 use std::path::Path;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use sitview::app::{SitviewApp, StartOptions};
+use sitview::app::StartOptions;
 use sitview::tiles::online::{clients_created, requests_sent};
 use sitview::tiles::source::{BasemapChoice, BasemapSettings};
 
@@ -19,9 +20,7 @@ fn assert_no_network(when: &str) {
 
 #[test]
 fn default_settings_never_touch_the_network() {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| SitviewApp::new(cc, StartOptions::default()));
+    let mut h = common::harness(StartOptions::default());
     h.run_steps(10);
     assert_eq!(h.state().basemaps.settings, BasemapSettings::default());
     assert!(!h.state().basemaps.tiles_shown());
@@ -98,17 +97,10 @@ fn only_the_online_module_makes_http_clients() {
 
 #[test]
 fn a_missing_package_on_the_command_line_is_an_error_above_the_map() {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| {
-            SitviewApp::new(
-                cc,
-                StartOptions {
-                    basemap: Some("/nonexistent/region.pmtiles".into()),
-                    ..Default::default()
-                },
-            )
-        });
+    let mut h = common::harness(StartOptions {
+        basemap: Some("/nonexistent/region.pmtiles".into()),
+        ..Default::default()
+    });
     h.run_steps(6);
     let notice = h.state().notice.clone().expect("a notice above the map");
     assert!(
