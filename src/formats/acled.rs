@@ -138,16 +138,7 @@ pub fn read(bytes: &[u8]) -> Result<Loaded, FormatError> {
         }
     }
     file.add(&mut built);
-    let (incidents, warnings) = file.finish();
-    Ok(Loaded {
-        dataset: Dataset {
-            incidents,
-            ..Default::default()
-        },
-        warnings,
-        records,
-        format: Format::Acled,
-    })
+    Ok(file.finish(records))
 }
 
 /// [`read_path`] reads a file in pieces of about this size.
@@ -339,16 +330,7 @@ fn read_pieces(
                 Made::Odd => return None,
             }
         }
-        let (incidents, warnings) = file.finish();
-        Some(Loaded {
-            dataset: Dataset {
-                incidents,
-                ..Default::default()
-            },
-            warnings,
-            records: count,
-            format: Format::Acled,
-        })
+        Some(file.finish(count))
     })
 }
 
@@ -780,8 +762,8 @@ impl RowBuilder {
 
 impl Assembly {
     /// Resolves `01/02/2016`-style dates (day-first, as ACLED writes them, unless the column
-    /// proves month-first) and hands over incidents and warnings.
-    fn finish(mut self) -> (Vec<Incident>, Vec<super::Warning>) {
+    /// proves month-first) and hands over the file of `records` data records.
+    fn finish(mut self, records: usize) -> Loaded {
         let out = self.dates.finish();
         if out.ambiguous && out.order == DayOrder::MonthFirst {
             self.warnings.file(
@@ -811,7 +793,15 @@ impl Assembly {
                 }
             }
         }
-        (self.incidents, self.warnings.finish())
+        Loaded {
+            dataset: Dataset {
+                incidents: self.incidents,
+                ..Default::default()
+            },
+            warnings: self.warnings.finish(),
+            records,
+            format: Format::Acled,
+        }
     }
 }
 
