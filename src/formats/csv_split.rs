@@ -83,13 +83,12 @@ pub(crate) fn next_record(
     // character boundary: `piece` cannot fail, but is checked rather than trusted.
     let piece = |a: usize, b: usize| text.get(a..b);
     let bytes = text.as_bytes();
-    let text = bytes;
     let mut i = pos;
-    while matches!(text.get(i), Some(b'\r' | b'\n')) {
+    while matches!(bytes.get(i), Some(b'\r' | b'\n')) {
         i += 1;
     }
     let start = i;
-    if start >= text.len() {
+    if start >= bytes.len() {
         return if at_end {
             Split::End
         } else {
@@ -98,32 +97,32 @@ pub(crate) fn next_record(
     }
     rec.clear();
     let more = Split::More { start };
-    // Where the record's line break is (or the end of the text).
+    // Where the record's line break is (or the end of the bytes).
     let brk = loop {
         if rec.len() >= MAX_FIELDS || i - start > MAX_RECORD_BYTES {
             return Split::Odd;
         }
-        if text.get(i) == Some(&b'"') {
+        if bytes.get(i) == Some(&b'"') {
             scratch.clear();
             let mut from = i + 1;
             let after = loop {
-                let Some(k) = memchr(b'"', &text[from..]) else {
+                let Some(k) = memchr(b'"', &bytes[from..]) else {
                     if !at_end {
                         return more;
                     }
                     // An unclosed quote: the field runs to the end of the file.
-                    let Some(rest) = piece(from, text.len()) else {
+                    let Some(rest) = piece(from, bytes.len()) else {
                         return Split::Odd;
                     };
                     scratch.push_str(rest);
-                    break text.len();
+                    break bytes.len();
                 };
                 let q = from + k;
                 let Some(part) = piece(from, q) else {
                     return Split::Odd;
                 };
                 scratch.push_str(part);
-                match text.get(q + 1) {
+                match bytes.get(q + 1) {
                     Some(b'"') => {
                         scratch.push('"');
                         from = q + 2;
@@ -138,14 +137,14 @@ pub(crate) fn next_record(
                 return Split::Odd;
             }
             rec.push(scratch);
-            match text.get(after) {
+            match bytes.get(after) {
                 Some(&b) if b == delimiter => i = after + 1,
                 _ => break after,
             }
         } else {
-            let (end, next) = match memchr3(delimiter, b'\r', b'\n', &text[i..]) {
-                Some(k) => (i + k, text[i + k]),
-                None if at_end => (text.len(), b'\n'),
+            let (end, next) = match memchr3(delimiter, b'\r', b'\n', &bytes[i..]) {
+                Some(k) => (i + k, bytes[i + k]),
+                None if at_end => (bytes.len(), b'\n'),
                 None => return more,
             };
             if end - i > MAX_FIELD_BYTES {
@@ -166,12 +165,12 @@ pub(crate) fn next_record(
         return Split::Odd;
     }
     // One `\r`, `\n` or `\r\n` ends the record.
-    let end = match (text.get(brk), text.get(brk + 1)) {
+    let end = match (bytes.get(brk), bytes.get(brk + 1)) {
         (Some(b'\r'), Some(b'\n')) => brk + 2,
         (Some(_), _) => brk + 1,
         (None, _) => brk,
     };
-    if !at_end && end >= text.len() {
+    if !at_end && end >= bytes.len() {
         // The line break may be the `\r` of a `\r\n`, the field may go on: read it again
         // with the next piece.
         return more;
