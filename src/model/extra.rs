@@ -8,10 +8,8 @@
 //! text of the cell (numbers too), so writing them back is byte-identical; values that are not
 //! text (GeoJSON numbers, arrays, objects, `null`) are kept as JSON.
 
-use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::ops::Index;
 use std::sync::Arc;
 
@@ -308,7 +306,8 @@ impl Index<&str> for Extra {
     }
 }
 
-/// A text [`ExtraValue`] as an [`ExtraBuilder`] shares it: hashes and compares as its text.
+/// A text [`ExtraValue`] as an [`ExtraBuilder`] shares it (its [`Interner`] compares and hashes
+/// the bytes of its text).
 #[derive(Clone, Debug)]
 struct SharedText(ExtraValue);
 
@@ -321,26 +320,6 @@ impl From<&str> for SharedText {
 impl InternedText for SharedText {
     fn text_bytes(&self) -> &[u8] {
         self.0.0.bytes()
-    }
-}
-
-impl Borrow<str> for SharedText {
-    fn borrow(&self) -> &str {
-        self.0.as_str().unwrap_or_default()
-    }
-}
-
-impl PartialEq for SharedText {
-    fn eq(&self, other: &SharedText) -> bool {
-        self.0.as_str() == other.0.as_str()
-    }
-}
-
-impl Eq for SharedText {}
-
-impl Hash for SharedText {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.as_str().unwrap_or_default().hash(state);
     }
 }
 
