@@ -439,32 +439,19 @@ impl SitviewApp {
 
     /// The Edit menu.
     pub(super) fn edit_menu_ui(&mut self, ui: &mut egui::Ui) {
-        let undo = self.doc.history.next_undo().map(Edit::describe);
-        if ui
-            .add_enabled(
-                undo.is_some(),
-                egui::Button::new(match &undo {
-                    Some(w) => format!("Undo {w}"),
-                    None => "Undo".to_owned(),
-                })
-                .shortcut_text("Ctrl+Z"),
-            )
-            .clicked()
-        {
+        // "Undo move …" / "Redo …", greyed out when there is nothing to undo or redo.
+        let button = |ui: &mut egui::Ui, verb: &str, edit: Option<&Edit>, keys: &str| {
+            let text = match edit.map(Edit::describe) {
+                Some(what) => format!("{verb} {what}"),
+                None => verb.to_owned(),
+            };
+            let button = egui::Button::new(text).shortcut_text(keys);
+            ui.add_enabled(edit.is_some(), button).clicked()
+        };
+        if button(ui, "Undo", self.doc.history.next_undo(), "Ctrl+Z") {
             self.undo();
         }
-        let redo = self.doc.history.next_redo().map(Edit::describe);
-        if ui
-            .add_enabled(
-                redo.is_some(),
-                egui::Button::new(match &redo {
-                    Some(w) => format!("Redo {w}"),
-                    None => "Redo".to_owned(),
-                })
-                .shortcut_text("Ctrl+Shift+Z"),
-            )
-            .clicked()
-        {
+        if button(ui, "Redo", self.doc.history.next_redo(), "Ctrl+Shift+Z") {
             self.redo();
         }
         ui.separator();
