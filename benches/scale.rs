@@ -6,7 +6,8 @@
 //!
 //! Generates an ACLED CSV of `rows` incidents once into `target/scale/` (cached by generator
 //! version, rows and seed), then measures in one run:
-//! - the read floor: `std::fs::read` of the file (page cache warm);
+//! - the read floor: `std::fs::read` of the file (page cache warm) by a fresh process, as the
+//!   app reads into memory it has not used yet (and the kernel's copy alone, into used memory);
 //! - the load: `sitview::formats::read_path` (parse) plus `DayIndex::new`, with the peak resident
 //!   memory (VmHWM, reset just before the load where the kernel allows it);
 //! - a next-day step: `DayIndex::window` for one day in the middle of the data (median), and the
@@ -27,7 +28,7 @@
 //!
 //! Prints a table, then as its last line one JSON object.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -41,7 +42,8 @@ use sitview::model::Day;
 use sitview::timeline::{DayIndex, WindowMode};
 use walkers::lon_lat;
 
-/// The system allocator, counting the bytes allocated when [`COUNTING`] is on.
+/// The program's allocator (mimalloc, as src/main.rs sets it), counting the bytes allocated
+/// when [`COUNTING`] is on.
 struct CountingAlloc;
 
 /// Whether [`CountingAlloc`] counts: checked first, so that it costs next to nothing when off.
@@ -62,13 +64,13 @@ fn count(delta: isize) {
     }
 }
 
-// SAFETY: every method forwards to `System` with the caller's arguments unchanged, so the
-// `GlobalAlloc` contract holds as it does for `System`; the counting only reads the layouts and
+// SAFETY: every method forwards to `MiMalloc` with the caller's arguments unchanged, so the
+// `GlobalAlloc` contract holds as it does for `MiMalloc`; the counting only reads the layouts and
 // touches atomics (it never allocates).
 unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `alloc`'s contract (non-zero size), passed on to `System`.
-        let p = unsafe { System.alloc(layout) };
+        // SAFETY: the caller upholds `alloc`'s contract (non-zero size), passed on to `MiMalloc`.
+        let p = unsafe { mimalloc::MiMalloc.alloc(layout) };
         if COUNTING.load(Relaxed) && !p.is_null() {
             count(layout.size() as isize);
         }
@@ -77,7 +79,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
         if COUNTING.load(Relaxed) && !p.is_null() {
             count(layout.size() as isize);
         }
@@ -85,18 +87,18 @@ unsafe impl GlobalAlloc for CountingAlloc {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `System`)
+        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `MiMalloc`)
         // with this layout.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) };
         if COUNTING.load(Relaxed) {
             count(-(layout.size() as isize));
         }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `System`)
+        // SAFETY: the caller guarantees `ptr` came from this allocator (so from `MiMalloc`)
         // with `layout`, and a valid `new_size`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
         if COUNTING.load(Relaxed) && !p.is_null() {
             count(new_size as isize - layout.size() as isize);
         }
@@ -478,7 +480,40 @@ fn measure_view(d: &mut dyn Driver, v: &View, day: Day, frames: usize) -> FrameF
     }
 }
 
+/// `--read-floor FILE`: this program as the child of [`read_floor_in_child`]: reads FILE with
+/// `fs::read` and prints the seconds it took.
+fn read_floor_child() -> bool {
+    let mut it = std::env::args().skip_while(|a| a != "--read-floor").skip(1);
+    let Some(path) = it.next() else {
+        return false;
+    };
+    let t = Instant::now();
+    let bytes = std::fs::read(&path).expect("read");
+    println!("{}", t.elapsed().as_secs_f64());
+    black_box(&bytes);
+    true
+}
+
+/// The time a fresh process takes to read `path` into memory (see [`read_floor_child`]).
+fn read_floor_in_child(path: &Path) -> Duration {
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let out = std::process::Command::new(exe)
+        .arg("--read-floor")
+        .arg(path)
+        .output()
+        .expect("run the read-floor child");
+    assert!(out.status.success(), "the read-floor child failed: {out:?}");
+    let secs: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("the child prints seconds");
+    Duration::from_secs_f64(secs)
+}
+
 fn main() {
+    if read_floor_child() {
+        return;
+    }
     let a = args();
     COUNTING.store(a.heap, Relaxed);
     let path = data_file(a.rows, a.seed);
@@ -524,7 +559,9 @@ fn main() {
         &loaded.warnings[..loaded.warnings.len().min(3)]
     );
 
-    // More loads, when asked for: the fastest is reported (the machine may be shared).
+    // More loads, when asked for: the fastest is reported (the machine may be shared), and the
+    // first (the app loads a file into a process that has not loaded one yet).
+    let (first_load, first_load_cpu) = (load, load_cpu);
     let (mut parse, mut load, mut load_cpu) = (parse, load, load_cpu);
     for _ in 1..a.loads {
         let cpu_before = cpu_time();
@@ -543,7 +580,11 @@ fn main() {
     }
     let index_time = load - parse;
 
-    // The floor: reading the bytes.
+    // The floor: reading the bytes, as a fresh process does (`fs::read` into memory it has
+    // never used: the page faults are part of reading a file into memory, as they are of
+    // loading it). In this process the allocator would hand the read memory the loads freed.
+    let read = median((0..3).map(|_| read_floor_in_child(&path)).collect());
+    // The kernel's copy alone, into memory used before.
     let mut reads = Vec::new();
     for _ in 0..3 {
         let t = Instant::now();
@@ -551,7 +592,7 @@ fn main() {
         reads.push(t.elapsed());
         black_box(&bytes);
     }
-    let read = median(reads);
+    let read_warm = median(reads);
 
     // Next-day step through the index, around the middle of the data.
     let (first, last) = index.range().expect("dated data");
@@ -648,8 +689,12 @@ fn main() {
         format!("{:.3} s", sample_first.as_secs_f64()),
     );
     row(
-        "read floor (fs::read)",
+        "read floor (fs::read, fresh process)",
         format!("{:.3} s", read.as_secs_f64()),
+    );
+    row(
+        "  the kernel's copy alone (memory used before)",
+        format!("{:.3} s", read_warm.as_secs_f64()),
     );
     row(
         "read floor throughput",
@@ -668,6 +713,16 @@ fn main() {
         row(
             "load CPU time (user+sys, all threads)",
             format!("{:.2} s", cpu.as_secs_f64()),
+        );
+    }
+    if a.loads > 1 {
+        row(
+            "first load (the app's case), CPU time",
+            format!(
+                "{:.3} s, {:.2} s",
+                first_load.as_secs_f64(),
+                first_load_cpu.map_or(f64::NAN, |c| c.as_secs_f64())
+            ),
         );
     }
     row(
@@ -785,11 +840,12 @@ fn main() {
         }
     };
     println!(
-        "{{\"rows\":{},\"file_mb\":{},\"read_s\":{},\"load_s\":{},\"load_mb_s\":{},\"peak_rss_mb\":{},\"peak_rss_ratio\":{},\"heap_live_mb\":{},\"heap_peak_mb\":{},\"step_us\":{},\"frame_day_ms\":{},\"frame_cumulative_ms\":{}}}",
+        "{{\"rows\":{},\"file_mb\":{},\"read_s\":{},\"load_s\":{},\"first_load_s\":{},\"load_mb_s\":{},\"peak_rss_mb\":{},\"peak_rss_ratio\":{},\"heap_live_mb\":{},\"heap_peak_mb\":{},\"step_us\":{},\"frame_day_ms\":{},\"frame_cumulative_ms\":{}}}",
         a.rows,
         json_num(file_mb, 1),
         json_num(read.as_secs_f64(), 4),
         json_num(load.as_secs_f64(), 4),
+        json_num(first_load.as_secs_f64(), 4),
         json_num(file_mb / load.as_secs_f64(), 1),
         json_num(peak_mb, 1),
         json_num(peak_mb / file_mb, 3),

@@ -11,6 +11,11 @@ use sitview::cli;
 use sitview::model::Day;
 use sitview::timeline::WindowMode;
 
+/// mimalloc rather than the system's allocator: loading a large file makes millions of small
+/// allocations on several threads (see Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "sitview",
