@@ -38,6 +38,7 @@ use super::csv_generic::{
 use super::csv_split::{self, Split, TextRecord, count_lines};
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
+use crate::model::hash::IdHash;
 use crate::model::{
     Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, Interner, LocationPrecision, Source,
 };
@@ -185,7 +186,7 @@ enum Batch {
 
 /// What a builder thread hands on for one [`Batch`].
 enum Made {
-    Incidents { built: Built, read: usize },
+    Incidents { built: Box<Built>, read: usize },
     End,
     Odd,
 }
@@ -293,7 +294,10 @@ fn read_pieces(
                             }
                             // Hand the records back to be filled again.
                             let _ = to_splitter.send(records);
-                            Made::Incidents { built, read }
+                            Made::Incidents {
+                                built: Box::new(built),
+                                read,
+                            }
                         }
                         Batch::End => Made::End,
                         Batch::Odd => Made::Odd,
@@ -567,6 +571,8 @@ struct RowBuilder {
 #[derive(Default)]
 struct Built {
     incidents: Vec<Incident>,
+    /// The hash of each incident's id as read ([`id_hash`]).
+    id_hashes: Vec<u64>,
     /// The line each incident's record starts on.
     lines: Vec<u64>,
     /// For each incident, how many of `warnings` come before the one about its id being
@@ -577,11 +583,33 @@ struct Built {
     dates: DateColumn<(usize, u64)>,
 }
 
+/// The hash the ids of a file are checked for repeats by ([`Assembly::unique_ids`]).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    IdHash::default().hash_one(id)
+}
+
 /// Joins the [`Built`] runs of a file, in order, into its incidents: ids made unique, the
 /// warnings in order, the day order of `01/02/2016`-style dates decided by the whole column.
+///
+/// Ids are made unique at the end ([`unique_ids`](Self::unique_ids)): nearly every file has
+/// none repeated, which the hashes of its ids show at the cost of sorting them, where a table
+/// of the ids claimed one by one (as [`UniqueIds`] keeps) cost a random probe of a large table
+/// for every row on the one thread that joins. Enough is kept to claim them one by one, as a
+/// reading in one go does, when some hash repeats: where each incident's warning would go, and
+/// its line.
 struct Assembly {
     incidents: Vec<Incident>,
-    ids: UniqueIds,
+    /// The hash of each incident's id, in order.
+    id_hashes: Vec<u64>,
+    /// Where in `warnings` a warning about an incident's id would go, as runs: (the first
+    /// incident of the run, the place), the runs in order.
+    claim_at: Vec<(usize, usize)>,
+    /// The line of each incident's record, as runs of incidents on consecutive lines: (the
+    /// first incident of the run, its line).
+    lines: Vec<(usize, u64)>,
+    /// The line after the last incident's, if its record is on one line.
+    next_line: u64,
     warnings: Warnings,
     /// Keyed by (index in `incidents`, line).
     dates: DateColumn<(usize, u64)>,
@@ -591,7 +619,10 @@ impl Assembly {
     fn new(warnings: Warnings) -> Assembly {
         Assembly {
             incidents: Vec::new(),
-            ids: UniqueIds::default(),
+            id_hashes: Vec::new(),
+            claim_at: Vec::new(),
+            lines: Vec::new(),
+            next_line: 0,
             warnings,
             dates: DateColumn::new(),
         }
@@ -600,7 +631,7 @@ impl Assembly {
     /// Room for `n` more incidents.
     fn reserve(&mut self, n: usize) {
         self.incidents.reserve_exact(n);
-        self.ids.reserve(n);
+        self.id_hashes.reserve_exact(n);
     }
 
     /// Moves the incidents of `built` (the run after those added so far) here, leaving it
@@ -612,20 +643,88 @@ impl Assembly {
         let (list, dropped) = std::mem::take(&mut built.warnings).into_parts();
         let mut list = list.into_iter();
         let mut taken = 0;
-        let rows = (built.incidents.drain(..)).zip(built.lines.drain(..));
-        for ((mut inc, line), claim) in rows.zip(built.claims.drain(..)) {
-            self.warnings.take_from(&mut list, claim - taken);
-            taken = claim;
-            let (id, renamed) = self.ids.claim(std::mem::take(&mut inc.id), &self.incidents);
-            if renamed {
-                (self.warnings).line(line, format!("duplicate event_id_cnty; renamed to {id:?}"));
+        for (k, (&claim, &line)) in built.claims.iter().zip(&built.lines).enumerate() {
+            if claim != taken || k == 0 {
+                self.warnings.take_from(&mut list, claim - taken);
+                taken = claim;
+                let at = self.warnings.len();
+                if self.claim_at.last().is_none_or(|&(_, last)| last != at) {
+                    self.claim_at.push((offset + k, at));
+                }
             }
-            inc.id = id;
-            self.incidents.push(inc);
+            if line != self.next_line {
+                self.lines.push((offset + k, line));
+            }
+            self.next_line = line + 1;
         }
         self.warnings.take_from(&mut list, usize::MAX);
         self.warnings.add_dropped(dropped);
+        self.incidents.append(&mut built.incidents);
+        self.id_hashes.append(&mut built.id_hashes);
+        built.lines.clear();
+        built.claims.clear();
     }
+
+    /// Makes the ids unique as a reading that claims them one by one does: the first incident
+    /// with an id keeps it, a later one becomes `id-2`, `id-3`, … (the first of them not
+    /// taken), with a warning in its place among the others.
+    fn unique_ids(&mut self) {
+        let mut hashes = std::mem::take(&mut self.id_hashes);
+        if !repeats(&mut hashes) {
+            return;
+        }
+        drop(hashes);
+        let mut ids = UniqueIds::default();
+        ids.reserve(self.incidents.len());
+        let mut renamed = Vec::new();
+        for i in 0..self.incidents.len() {
+            let id = std::mem::take(&mut self.incidents[i].id);
+            let (id, new) = ids.claim(id, &self.incidents[..i]);
+            if new {
+                let at = run_of(&self.claim_at, i).map_or(0, |&(_, at)| at);
+                let line =
+                    run_of(&self.lines, i).map_or(0, |&(first, line)| line + (i - first) as u64);
+                let message = format!("duplicate event_id_cnty; renamed to {id:?}");
+                renamed.push((at, line, message));
+            }
+            self.incidents[i].id = id;
+        }
+        self.warnings.insert_lines(renamed);
+    }
+}
+
+/// The run incident `i` is in, of runs `(first incident, value)` in order.
+fn run_of<T>(runs: &[(usize, T)], i: usize) -> Option<&(usize, T)> {
+    let after = runs.partition_point(|&(first, _)| first <= i);
+    runs.get(after.checked_sub(1)?)
+}
+
+/// Whether a value repeats in `hashes` (which this sorts), on two threads for a large file.
+fn repeats(hashes: &mut [u64]) -> bool {
+    let adjacent = |h: &[u64]| h.windows(2).any(|w| w[0] == w[1]);
+    if hashes.len() < 1 << 16 {
+        hashes.sort_unstable();
+        return adjacent(hashes);
+    }
+    let (a, b) = hashes.split_at_mut(hashes.len() / 2);
+    std::thread::scope(|s| {
+        let other = s.spawn(|| a.sort_unstable());
+        b.sort_unstable();
+        let _ = other.join();
+    });
+    if adjacent(a) || adjacent(b) {
+        return true;
+    }
+    // Both halves sorted: a value in both is found walking them together.
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 impl RowBuilder {
@@ -662,6 +761,7 @@ impl RowBuilder {
             ..Default::default()
         };
         out.claims.push(w.len());
+        out.id_hashes.push(id_hash(&inc.id));
 
         inc.date_precision = time_precision(rec, c.time_precision, line, w, x);
         match cell(rec, c.date) {
@@ -764,6 +864,7 @@ impl Assembly {
     /// Resolves `01/02/2016`-style dates (day-first, as ACLED writes them, unless the column
     /// proves month-first) and hands over the file of `records` data records.
     fn finish(mut self, records: usize) -> Loaded {
+        self.unique_ids();
         let out = self.dates.finish();
         if out.ambiguous && out.order == DayOrder::MonthFirst {
             self.warnings.file(
@@ -1195,6 +1296,96 @@ mod tests {
         let json = dir.path().join("acled.json");
         std::fs::write(&json, &text).unwrap();
         assert!(read_pieces(&json, 64, BATCH_RECORDS, &mut |_, _| true).is_none());
+    }
+
+    #[test]
+    fn repeated_ids_are_renamed_in_order_with_their_warnings_in_place() {
+        // Rows 3-7 (lines 4-8): a repeat, a literal `SYR1-2` that the repeat took, a short row
+        // (its warning comes before the rename's, as a reading in one go gives them), a row
+        // with no id, and a literal id equal to the one that row was given.
+        let row = |id: &str, date: &str| {
+            format!("{id},{date},2016,1,,,,,,,,,,,,,,,,,,Aleppo,36.2,37.1,1,SOHR,,note,0,,1")
+        };
+        let mut text = format!("{HEADER}\n");
+        for line in [
+            row("SYR1", "2016-09-19"),
+            row("SYR2", "2016-09-19"),
+            row("SYR1", "2016-09-20"),
+            row("SYR1-2", "2016-09-21"),
+            "SYR1,2016-09-22,2016".to_owned(),
+            row("", "2016-09-23"),
+            row("acled-line-7", "2016-09-24"),
+        ] {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let l = read(text.as_bytes()).unwrap();
+        let ids: Vec<&str> = l.dataset.incidents.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "SYR1",
+                "SYR2",
+                "SYR1-2",
+                "SYR1-2-2",
+                "SYR1-3",
+                "acled-line-7",
+                "acled-line-7-2"
+            ]
+        );
+        let warnings: Vec<String> = (l.warnings.iter())
+            .map(|w| format!("{}: {}", w.location, w.message))
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "line 4: duplicate event_id_cnty; renamed to \"SYR1-2\"",
+                "line 5: duplicate event_id_cnty; renamed to \"SYR1-2-2\"",
+                "line 6: 3 fields where the header has 31; read the fields that are there",
+                "line 6: duplicate event_id_cnty; renamed to \"SYR1-3\"",
+                "line 6: no coordinates; loaded without a location",
+                "line 7: no event_id_cnty; given the id \"acled-line-7\"",
+                "line 8: duplicate event_id_cnty; renamed to \"acled-line-7-2\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn renames_count_towards_the_cap_on_warnings() {
+        // A bad date on every row, and one repeated id early on: its warning is listed in its
+        // place, and the last warning of the rows no longer is.
+        use super::super::csv_generic::MAX_WARNINGS;
+        let mut text = format!("{HEADER}\n");
+        let rows = MAX_WARNINGS + 5;
+        for i in 0..rows {
+            let id = if i == 2 {
+                "SYR0".to_owned()
+            } else {
+                format!("SYR{i}")
+            };
+            text.push_str(&format!(
+                "{id},2016-09-31,2016,1,,,,,,,,,,,,,,,,,,Aleppo,36.2,37.1,1,,,,,,\n"
+            ));
+        }
+        let l = read(text.as_bytes()).unwrap();
+        assert_eq!(l.dataset.incidents[2].id, "SYR0-2");
+        assert_eq!(l.warnings.len(), MAX_WARNINGS + 1);
+        let text_of = |i: usize| format!("{}: {}", l.warnings[i].location, l.warnings[i].message);
+        assert_eq!(
+            text_of(2),
+            "line 4: duplicate event_id_cnty; renamed to \"SYR0-2\""
+        );
+        assert!(text_of(3).starts_with("line 4: event_date \"2016-09-31\" is not a date"));
+        assert!(
+            text_of(MAX_WARNINGS - 1).starts_with(&format!("line {}: event_date", MAX_WARNINGS))
+        );
+        assert_eq!(
+            l.warnings[MAX_WARNINGS].message,
+            format!(
+                "{} more problems not listed (only the first {MAX_WARNINGS} are)",
+                rows + 1 - MAX_WARNINGS
+            )
+        );
     }
 
     const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";

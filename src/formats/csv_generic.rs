@@ -102,6 +102,30 @@ impl Warnings {
         }
     }
 
+    /// Puts warnings about lines among those listed, as if each `(place, line, message)` had
+    /// been added when the list (without them) was `place` long; `place`s in order. The cap
+    /// applies as it would have.
+    pub(crate) fn insert_lines(&mut self, warnings: Vec<(usize, u64, String)>) {
+        if warnings.is_empty() {
+            return;
+        }
+        let mut old = std::mem::take(&mut self.list).into_iter();
+        let mut list = Vec::with_capacity((old.len() + warnings.len()).min(MAX_WARNINGS));
+        let mut at = 0;
+        for (place, line, message) in warnings {
+            list.extend(old.by_ref().take(place.saturating_sub(at)));
+            at = at.max(place);
+            let location = format!("line {line}");
+            list.push((line, Warning { location, message }));
+        }
+        list.extend(old);
+        if list.len() > MAX_WARNINGS {
+            self.dropped += list.len() - MAX_WARNINGS;
+            list.truncate(MAX_WARNINGS);
+        }
+        self.list = list;
+    }
+
     /// The warnings listed, in the order they were added, and how many were dropped.
     pub(crate) fn into_parts(self) -> (Vec<(u64, Warning)>, usize) {
         (self.list, self.dropped)
