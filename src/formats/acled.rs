@@ -35,7 +35,7 @@ use super::csv_generic::{
     Fields, RESERVE_AFTER, Records, UniqueIds, Warnings, cell, coarser, decode_text,
     describe_numeric, detect_delimiter, first_line, list_columns, locate, parse_count, put_extra,
 };
-use super::csv_split::{self, Split, TextRecord, count_lines};
+use super::csv_split::{self, Split, TextBatch, count_lines};
 use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
 use crate::model::hash::IdHash;
@@ -171,13 +171,9 @@ pub fn read_path_with_progress(
 /// Records handed from the thread that reads and splits the file to a thread that makes
 /// incidents of them.
 enum Batch {
-    /// The records (with the line each starts on) in `records[..used]`, and how many bytes of
-    /// the file are read up to the end of the last.
-    Records {
-        records: Vec<(TextRecord, u64)>,
-        used: usize,
-        read: usize,
-    },
+    /// Records of one piece, and how many bytes of the file are read up to the end of the
+    /// last.
+    Records { batch: TextBatch, read: usize },
     /// The file is read to its end.
     End,
     /// The file is not one [`read_path`] takes, or reading it failed.
@@ -197,6 +193,15 @@ const BATCH_RECORDS: usize = 1024;
 
 /// Batches waiting for each builder thread (and made batches waiting for the joining one).
 const QUEUE: usize = 2;
+
+/// Makes incidents of the records of `batch`, adding them to `built`.
+fn build(rows: &mut RowBuilder, batch: &TextBatch, built: &mut Built) {
+    for r in 0..batch.len() {
+        if let Some((rec, line)) = batch.record(r) {
+            rows.read(&Fields::text(rec), line, built);
+        }
+    }
+}
 
 /// Reads pieces of `piece` bytes and hands on batches of `batch` records.
 fn read_pieces(
@@ -254,22 +259,19 @@ fn read_pieces(
         });
         splitter.ok()?;
         // Batch 0: the header and the first records.
-        let Batch::Records {
-            records,
-            used,
-            read,
-        } = batch_queues[0].as_ref()?.recv().ok()?
-        else {
+        let Batch::Records { batch: first, read } = batch_queues[0].as_ref()?.recv().ok()? else {
             return None;
         };
-        let ((header, _), first) = records[..used].split_first()?;
+        let (header, _) = first.record(0)?;
         let cols = Columns::from_header(&Fields::text(header)).ok()?;
         let mut rows = RowBuilder::new(cols.clone());
         let mut built = Built::default();
-        for (rec, line) in first {
-            rows.read(&Fields::text(rec), *line, &mut built);
+        for r in 1..first.len() {
+            let (rec, line) = first.record(r)?;
+            rows.read(&Fields::text(rec), line, &mut built);
         }
         drop(rows);
+        let _ = to_splitter.send(first);
         let mut count = built.incidents.len();
         let mut file = Assembly::new(Warnings::default());
         file.add(&mut built);
@@ -283,21 +285,13 @@ fn read_pieces(
                 let mut rows = RowBuilder::new(cols);
                 for batch in batches {
                     let out = match batch {
-                        Batch::Records {
-                            records,
-                            used,
-                            read,
-                        } => {
-                            let mut built = Built::default();
-                            for (rec, line) in &records[..used] {
-                                rows.read(&Fields::text(rec), *line, &mut built);
-                            }
-                            // Hand the records back to be filled again.
-                            let _ = to_splitter.send(records);
-                            Made::Incidents {
-                                built: Box::new(built),
-                                read,
-                            }
+                        Batch::Records { batch, read } => {
+                            let mut built = Box::<Built>::default();
+                            build(&mut rows, &batch, &mut built);
+                            // Hand the batch (and its piece, with the last batch of it) back
+                            // to be filled again.
+                            let _ = to_splitter.send(batch);
+                            Made::Incidents { built, read }
                         }
                         Batch::End => Made::End,
                         Batch::Odd => Made::Odd,
@@ -338,29 +332,63 @@ fn read_pieces(
     })
 }
 
+/// The start of the last character of `bytes` if it is cut short (its first bytes are there,
+/// not all of them), else `None`. Bytes that are not UTF-8 are left for the check of the text.
+fn cut_character(bytes: &[u8]) -> Option<usize> {
+    let back = bytes.len().min(4);
+    let tail = &bytes[bytes.len() - back..];
+    // The last byte that starts a character (not 0b10xx_xxxx), and how long that is.
+    let at = tail.iter().rposition(|&b| b & 0xC0 != 0x80)?;
+    let need = match tail[at] {
+        b if b < 0x80 => 1,
+        b if b >> 5 == 0b110 => 2,
+        b if b >> 4 == 0b1110 => 3,
+        b if b >> 3 == 0b1_1110 => 4,
+        _ => return None,
+    };
+    (back - at < need).then(|| bytes.len() - back + at)
+}
+
 /// Reads `file` piece by piece and sends its records (the header first) in batches, then
 /// [`Batch::End`]; `None` when the file is not one [`read_path`] takes or reading it fails,
-/// and when the receiver is gone.
+/// and when the receiver is gone. A batch holds records of one piece; batches handed back on
+/// `spent` are filled again, and their piece with them once no other batch holds it.
 fn split_records(
     mut file: std::fs::File,
     piece: usize,
     batch_records: usize,
     send: &mut dyn FnMut(Batch) -> Option<()>,
-    spent: &std::sync::mpsc::Receiver<Vec<(TextRecord, u64)>>,
+    spent: &std::sync::mpsc::Receiver<TextBatch>,
 ) -> Option<()> {
     use std::io::Read as _;
-    let mut buf: Vec<u8> = Vec::with_capacity(2 * piece);
+    use std::sync::Arc;
     let mut at_end = false;
     let mut delimiter = None;
-    let mut batch: Vec<(TextRecord, u64)> = Vec::new();
-    let mut scratch = String::new();
-    let mut used = 0;
-    // The line `buf[0]` is on, and how many bytes before it were read.
+    let mut ends = None;
+    // Pieces no batch holds any more, to read into again.
+    let mut free: Vec<String> = Vec::new();
+    let mut spent_batches: Vec<TextBatch> = Vec::new();
+    let empty = Arc::new(String::new());
+    let take_spent = |free: &mut Vec<String>, spent_batches: &mut Vec<TextBatch>| {
+        while let Ok(mut b) = spent.try_recv() {
+            if let Some(text) = Arc::into_inner(std::mem::replace(&mut b.piece, empty.clone())) {
+                free.push(text);
+            }
+            spent_batches.push(b);
+        }
+    };
+    // What is left of the last piece after its last whole record.
+    let mut carry: Vec<u8> = Vec::new();
+    // The line the carried text starts on, and how many bytes before it were read.
     let mut line = 1u64;
     let mut read = 0usize;
     loop {
-        // Top the buffer up to a piece beyond what was carried over (the first piece holds
-        // what `sniff` looks at).
+        take_spent(&mut free, &mut spent_batches);
+        let mut buf = free.pop().map(String::into_bytes).unwrap_or_default();
+        buf.clear();
+        buf.reserve(carry.len() + piece + 8);
+        buf.append(&mut carry);
+        // A piece beyond what was carried over (the first holds what `sniff` looks at).
         let want = buf.len()
             + if delimiter.is_none() {
                 piece.max(8 << 10)
@@ -372,14 +400,12 @@ fn split_records(
             let n = (&mut file).take(room).read_to_end(&mut buf).ok()?;
             at_end = n == 0;
         }
-        let text = match simdutf8::compat::from_utf8(&buf) {
-            Ok(text) => text,
-            // A character cut by the end of the piece: read with the next piece.
-            Err(e) if e.error_len().is_none() && !at_end => {
-                simdutf8::basic::from_utf8(&buf[..e.valid_up_to()]).ok()?
-            }
-            Err(_) => return None,
-        };
+        // A character cut by the end of the piece is read with the next.
+        if !at_end && let Some(cut) = cut_character(&buf) {
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
+        }
+        let text = Arc::new(String::from_utf8(buf).ok()?);
         let delimiter = match delimiter {
             Some(d) => d,
             None => {
@@ -392,21 +418,21 @@ fn split_records(
                 {
                     return None;
                 }
-                *delimiter.insert(detect_delimiter(first_line(text))?)
+                *delimiter.insert(detect_delimiter(first_line(&text))?)
             }
         };
+        let ends = ends.get_or_insert_with(|| csv_split::FieldEnds::new(delimiter));
         let bytes = text.as_bytes();
         let mut pos = 0;
+        let mut batch = spent_batches.pop().unwrap_or_default();
+        batch.clear(text.clone());
         loop {
-            if used == batch.len() {
-                // Room for a typical row, so that a new record does not grow field by field.
-                batch.push((TextRecord::with_capacity(1024, 32), 0));
-            }
-            let (rec, rec_line) = &mut batch[used];
-            match csv_split::next_record(text, pos, at_end, delimiter, rec, &mut scratch) {
+            let first = u32::try_from(batch.fields.len()).ok()?;
+            let (fields, unescaped) = (&mut batch.fields, &mut batch.unescaped);
+            match csv_split::next_record(&text, pos, at_end, delimiter, ends, fields, unescaped) {
                 Split::Record { start, end } => {
                     line += count_lines(&bytes[pos..start]);
-                    *rec_line = line;
+                    batch.records.push((first, line));
                     line += count_lines(&bytes[start..end]);
                     pos = end;
                 }
@@ -422,29 +448,30 @@ fn split_records(
                 }
                 Split::Odd => return None,
             }
-            used += 1;
-            if used == batch_records {
-                let full = std::mem::replace(&mut batch, spent.try_recv().unwrap_or_default());
+            if batch.len() == batch_records {
+                take_spent(&mut free, &mut spent_batches);
+                let mut next = spent_batches.pop().unwrap_or_default();
+                next.clear(text.clone());
+                let full = std::mem::replace(&mut batch, next);
                 send(Batch::Records {
-                    records: full,
-                    used,
+                    batch: full,
                     read: read + pos,
                 })?;
-                used = 0;
             }
         }
         read += pos;
-        buf.drain(..pos);
+        // The rest of the piece goes before the next (a whole piece, when a record is longer).
+        let mut rest = std::mem::take(&mut carry);
+        carry.extend_from_slice(&bytes[pos..]);
+        carry.append(&mut rest);
+        if batch.len() > 0 {
+            send(Batch::Records { batch, read })?;
+        } else {
+            spent_batches.push(batch);
+        }
         if at_end {
             break;
         }
-    }
-    if used > 0 {
-        send(Batch::Records {
-            records: batch,
-            used,
-            read,
-        })?;
     }
     send(Batch::End)
 }
@@ -1296,6 +1323,24 @@ mod tests {
         let json = dir.path().join("acled.json");
         std::fs::write(&json, &text).unwrap();
         assert!(read_pieces(&json, 64, BATCH_RECORDS, &mut |_, _| true).is_none());
+    }
+
+    #[test]
+    fn a_character_cut_by_the_end_of_a_piece_is_found() {
+        let text = "a,é,—,😀";
+        for end in 0..=text.len() {
+            let cut = cut_character(&text.as_bytes()[..end]);
+            let expected = (!text.is_char_boundary(end)).then(|| {
+                (0..end)
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0)
+            });
+            assert_eq!(cut, expected, "{end}");
+        }
+        // Not UTF-8 at all: left for the check of the text.
+        assert_eq!(cut_character(b"ab\xff"), None);
+        assert_eq!(cut_character(b""), None);
     }
 
     #[test]

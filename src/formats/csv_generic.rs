@@ -25,7 +25,7 @@ use std::hash::BuildHasher;
 use csv::ByteRecord;
 use hashbrown::HashTable;
 
-use super::csv_split::TextRecord;
+use super::csv_split::RecordFields;
 use super::dates::{self, DateCell, DateColumn, DayOrder, NumericDate};
 use super::encoding::{self, Encoding};
 use super::{Format, FormatError, Loaded, Warning};
@@ -379,7 +379,7 @@ pub(crate) fn raw_cell<'r>(rec: &Fields<'r>, i: usize) -> Option<&'r str> {
 /// once (with SIMD), not field by field (a third of the work of reading a large ACLED file
 /// went into checking its 31 fields one by one; a field of a record read from text is whole
 /// characters, since the CSV parser only cuts at and drops ASCII bytes, and a record that is
-/// not UTF-8 falls back to checking each field), or a [`TextRecord`], which is text already.
+/// not UTF-8 falls back to checking each field), or the [`RecordFields`] of a piece of text.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields<'r>(FieldsOf<'r>);
 
@@ -390,7 +390,7 @@ enum FieldsOf<'r> {
         /// The bytes of all the fields, when they are UTF-8.
         text: Option<&'r str>,
     },
-    Text(&'r TextRecord),
+    Text(RecordFields<'r>),
 }
 
 impl<'r> Fields<'r> {
@@ -401,7 +401,7 @@ impl<'r> Fields<'r> {
         })
     }
 
-    pub(crate) fn text(rec: &'r TextRecord) -> Fields<'r> {
+    pub(crate) fn text(rec: RecordFields<'r>) -> Fields<'r> {
         Fields(FieldsOf::Text(rec))
     }
 
