@@ -40,7 +40,8 @@ use super::dates::{DateCell, DateColumn, DayOrder};
 use super::{Format, FormatError, Loaded, encoding};
 use crate::model::hash::IdHash;
 use crate::model::{
-    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, Interner, LocationPrecision, Source,
+    Dataset, DatePrecision, ExtraBuilder, ExtraKey, Incident, Interner, LocationPrecision,
+    SharedStr, Source,
 };
 
 /// The columns of the current ACLED export, in its order.
@@ -576,6 +577,9 @@ struct SharedColumns {
     category: Interner,
     /// Titles ("{category} in {place}"), made in `scratch`.
     title: Interner,
+    /// Titles by the numbers their category and place have in `category` and `place`
+    /// (category in the high half): most rows find theirs here, without making its text.
+    titles: std::collections::HashMap<u64, SharedStr, IdHash>,
     publisher: Interner,
     scratch: String,
 }
@@ -825,7 +829,8 @@ impl RowBuilder {
 
         let sh = &mut self.shared;
         let place = cell(rec, c.location).unwrap_or_default();
-        inc.place = sh.place.get(place);
+        let place_number;
+        (inc.place, place_number) = sh.place.get_numbered(place);
         inc.admin1 = cell(rec, c.admin1).map(|a| sh.admin1.get(a));
         let event_type = cell(rec, c.event_type);
         let category = match (cell(rec, c.sub_event_type), event_type) {
@@ -838,16 +843,34 @@ impl RowBuilder {
             (None, Some(et)) => et,
             (None, None) => "Other",
         };
-        inc.category = sh.category.get(category);
-        inc.title = match place {
-            "" => inc.category.clone(),
-            place => {
-                let t = &mut sh.scratch;
-                t.clear();
-                t.push_str(category);
-                t.push_str(" in ");
-                t.push_str(place);
-                sh.title.get(t)
+        let category_number;
+        (inc.category, category_number) = sh.category.get_numbered(category);
+        let title = |t: &mut String| {
+            t.clear();
+            t.push_str(category);
+            t.push_str(" in ");
+            t.push_str(place);
+        };
+        inc.title = match (place, category_number.zip(place_number)) {
+            ("", _) => inc.category.clone(),
+            // Found by the numbers of its category and place, without making its text.
+            (_, Some((c, p))) => {
+                let key = u64::from(c) << 32 | u64::from(p);
+                match sh.titles.get(&key) {
+                    Some(t) => t.clone(),
+                    None => {
+                        title(&mut sh.scratch);
+                        let t = sh.title.get(&sh.scratch);
+                        if sh.titles.len() < Interner::<SharedStr>::MAX {
+                            sh.titles.insert(key, t.clone());
+                        }
+                        t
+                    }
+                }
+            }
+            (_, None) => {
+                title(&mut sh.scratch);
+                sh.title.get(&sh.scratch)
             }
         };
         if let Some(s) = cell(rec, c.fatalities) {

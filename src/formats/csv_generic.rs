@@ -459,6 +459,10 @@ pub(crate) fn is_missing(s: &str) -> bool {
 /// A number as spreadsheets write it: `36.2`, `"36.2"`, `36,2` (decimal comma), `36.2N`,
 /// `37.1° E`, `-0.5`. Hemisphere letters S and W make it negative.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
+    // As nearly every cell is: a number as it is (which has nothing to trim).
+    if let Ok(x) = s.parse::<f64>() {
+        return x.is_finite().then_some(x);
+    }
     let s = s.trim().trim_matches('"').trim();
     if let Ok(x) = s.parse::<f64>() {
         return x.is_finite().then_some(x);
