@@ -885,11 +885,12 @@ impl RowBuilder {
         }
         let (publisher, notes) = (cell(rec, c.source), cell(rec, c.notes));
         if publisher.is_some() || notes.is_some() {
-            inc.sources = Box::new([Source {
+            inc.sources = Source {
                 publisher: self.shared.publisher.get(publisher.unwrap_or(ACLED)),
                 quote: notes.unwrap_or_default().into(),
                 ..Default::default()
-            }]);
+            }
+            .into();
         }
         if let Some(tags) = cell(rec, c.tags) {
             read_tags(tags, &mut inc, x, line, w);

@@ -402,7 +402,7 @@ impl Rows {
             Some(p) if !p.is_empty() => format!("{} in {p}", inc.category).into(),
             _ => inc.category.clone(),
         };
-        inc.sources = Box::new([source(rec, c, &inc.category)]);
+        inc.sources = source(rec, c, &inc.category).into();
         inc.notes = Some(MACHINE_CODED.into());
         for (i, name) in &c.extra {
             if let Some(v) = cell(rec, Some(*i)) {
