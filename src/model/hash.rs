@@ -25,11 +25,8 @@ impl std::hash::Hasher for IdHasher {
             buf.copy_from_slice(w);
             self.add(u64::from_le_bytes(buf));
         }
-        let rest = words.remainder();
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
         // The length tells `"a"` from `"a\0"` (both pad to the same word).
-        self.add(u64::from_le_bytes(buf) ^ ((bytes.len() as u64) << 56));
+        self.add(tail(words.remainder(), bytes) ^ ((bytes.len() as u64) << 56));
     }
 
     fn write_u8(&mut self, i: u8) {
@@ -55,5 +52,42 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
+/// The last bytes of `bytes`, `rest` (fewer than 8), as a little-endian word padded with
+/// zeros, read with whole-word loads: copying them into a zeroed word called `memcpy` and
+/// then stalled reading the word back, a quarter of the time of interning a value.
+fn tail(rest: &[u8], bytes: &[u8]) -> u64 {
+    let r = rest.len();
+    let word = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap_or_default());
+    let half = |s: &[u8]| u64::from(u32::from_le_bytes(s.try_into().unwrap_or_default()));
+    match r {
+        0 => 0,
+        // The word that ends where the bytes do, without what was hashed before.
+        _ if bytes.len() >= 8 => word(&bytes[bytes.len() - 8..]) >> (8 * (8 - r)),
+        // Two half words, the second ending where the bytes do (they overlap in the middle).
+        4.. => half(&rest[..4]) | half(&rest[r - 4..]) << (8 * (r - 4)),
+        _ => {
+            let at = |i: usize| u64::from(rest[i]) << (8 * i);
+            at(0) | at(r / 2) | at(r - 1)
+        }
+    }
+}
+
 /// Builds [`IdHasher`]s.
 pub type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tail_of_a_text_is_its_last_bytes_padded_with_zeros() {
+        let text = b"0123456789abcdefghij";
+        for len in 0..text.len() {
+            let bytes = &text[..len];
+            let rest = &bytes[len - len % 8..];
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            assert_eq!(tail(rest, bytes), u64::from_le_bytes(buf), "{len}");
+        }
+    }
+}
