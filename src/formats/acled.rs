@@ -287,7 +287,7 @@ fn read_pieces(
                 for batch in batches {
                     let out = match batch {
                         Batch::Records { batch, read } => {
-                            let mut built = Box::<Built>::default();
+                            let mut built = Box::new(Built::with_capacity(batch.len()));
                             build(&mut rows, &batch, &mut built);
                             // Hand the batch (and its piece, with the last batch of it) back
                             // to be filled again.
@@ -612,6 +612,19 @@ struct Built {
     warnings: Warnings,
     /// `event_date` values like `01/02/2016`, keyed by (index in `incidents`, line).
     dates: DateColumn<(usize, u64)>,
+}
+
+impl Built {
+    /// Room for `n` incidents: grown one by one, the list of a batch was copied ten times.
+    fn with_capacity(n: usize) -> Built {
+        Built {
+            incidents: Vec::with_capacity(n),
+            id_hashes: Vec::with_capacity(n),
+            lines: Vec::with_capacity(n),
+            claims: Vec::with_capacity(n),
+            ..Default::default()
+        }
+    }
 }
 
 /// The hash the ids of a file are checked for repeats by ([`Assembly::unique_ids`]).
