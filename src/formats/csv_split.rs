@@ -154,6 +154,8 @@ pub(crate) fn next_record(
     split
 }
 
+/// [`next_record`] without undoing what it added to `fields` and `unescaped` when it finds no
+/// record.
 fn split_record(
     text: &str,
     pos: usize,
