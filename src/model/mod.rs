@@ -138,8 +138,8 @@ pub struct Source {
 
 /// The sources of an incident, read as a slice of [`Source`]s. Nearly every incident has
 /// one, which is held in place: as a list of its own it was an allocation for each of a
-/// million incidents, and 24 bytes more for each than in place. Made from a `Vec`, an array
-/// or an iterator of sources (`.into()`, `collect()`).
+/// million incidents, and 24 bytes more for each than in place. Made from a `Vec` of sources
+/// or one source (`.into()`), or by `collect()`.
 #[derive(Clone, Default, PartialEq)]
 pub struct Sources(SourceList);
 
@@ -195,18 +195,6 @@ impl From<Vec<Source>> for Sources {
     }
 }
 
-impl From<Box<[Source]>> for Sources {
-    fn from(list: Box<[Source]>) -> Sources {
-        list.into_vec().into()
-    }
-}
-
-impl<const N: usize> From<[Source; N]> for Sources {
-    fn from(list: [Source; N]) -> Sources {
-        Vec::from(list).into()
-    }
-}
-
 impl From<Source> for Sources {
     fn from(source: Source) -> Sources {
         Sources(SourceList::One(source))
@@ -228,24 +216,9 @@ impl<'a> IntoIterator for &'a Sources {
     }
 }
 
-impl IntoIterator for Sources {
-    type Item = Source;
-    type IntoIter = std::vec::IntoIter<Source>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.into_vec().into_iter()
-    }
-}
-
 impl std::fmt::Debug for Sources {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl PartialEq<[Source]> for Sources {
-    fn eq(&self, other: &[Source]) -> bool {
-        **self == *other
     }
 }
 
