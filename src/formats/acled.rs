@@ -575,7 +575,8 @@ struct SharedColumns {
     place: Interner,
     admin1: Interner,
     category: Interner,
-    /// Titles ("{category} in {place}"), made in `scratch`.
+    /// Titles ("{category} in {place}"), made in `scratch`, when the category or the place has
+    /// no number (see `titles`).
     title: Interner,
     /// Titles by the numbers their category and place have in `category` and `place`
     /// (category in the high half): most rows find theirs here, without making its text.
@@ -872,8 +873,9 @@ impl RowBuilder {
                 match sh.titles.get(&key) {
                     Some(t) => t.clone(),
                     None => {
+                        // A new pair of numbers is a new title: nothing to look up by text.
                         title(&mut sh.scratch);
-                        let t = sh.title.get(&sh.scratch);
+                        let t = SharedStr::from(sh.scratch.as_str());
                         if sh.titles.len() < Interner::<SharedStr>::MAX {
                             sh.titles.insert(key, t.clone());
                         }
